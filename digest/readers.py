@@ -1,0 +1,296 @@
+"""Turn one source (file, URL, feed) into articles. No chunking, no store.
+
+Every reader yields ``Article`` or ``SourceError`` items instead of raising, so that one bad
+record (a malformed JSON line, a feed entry whose page 404s) is reported while its siblings
+still land. Parsing is done by real parsers: python-frontmatter for YAML headers, trafilatura
+for HTML main text, feedparser for RSS/Atom, json for JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import frontmatter
+import trafilatura
+from dateutil import parser as dateparser
+
+from digest.errors import SourceError
+from digest.fetch import Fetcher, canonical_url
+from digest.models import Article
+
+logger = logging.getLogger(__name__)
+
+Result = Article | SourceError
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
+TEASER_CHARS = 600  # a feed entry shorter than this is a teaser: fetch the linked page
+
+
+def parse_date(value: Any) -> datetime | None:
+    """Lenient date parsing (ISO 8601, RFC 822, "May 20, 2026"); naive means UTC."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dateparser.parse(str(value))
+        except (ValueError, OverflowError):
+            return None
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _decode(raw: bytes, source: str) -> str:
+    if not raw.strip():
+        raise SourceError(source, "empty file")
+    if b"\x00" in raw[:8192]:
+        raise SourceError(source, "binary file (contains NUL bytes), not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            source, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "re-save the file as UTF-8"
+        ) from exc
+
+
+def _clean_text(text: str) -> str:
+    # Normalise line endings only: offsets must stay meaningful to a reader of the same text.
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _article(
+    text: str, source: str, *, url: str | None = None, meta: dict[str, Any] | None = None
+) -> Article:
+    meta = meta or {}
+    body = _clean_text(text)
+    if not body:
+        raise SourceError(source, "no article text")
+    link = meta.get("url") or url
+    return Article.build(
+        text=body,
+        url=canonical_url(str(link)) if link else None,
+        outlet=_str(meta.get("outlet") or meta.get("source") or meta.get("site")),
+        title=_str(meta.get("title")),
+        author=_str(meta.get("author")),
+        published=parse_date(meta.get("published") or meta.get("date")),
+        source=source,
+    )
+
+
+def _str(value: Any) -> str | None:
+    return str(value).strip() or None if value not in (None, "") else None
+
+
+# -- formats ---------------------------------------------------------------------------------
+def parse_text(raw: bytes, source: str) -> Article:
+    """Plain text or Markdown with optional YAML front matter."""
+    text = _decode(raw, source)
+    try:
+        post = frontmatter.loads(text)
+    except Exception as exc:  # yaml raises many types; the reason is what matters
+        raise SourceError(source, f"invalid YAML front matter: {exc}") from exc
+    return _article(post.content, source, meta=dict(post.metadata))
+
+
+def parse_html(raw: bytes, source: str, url: str | None = None) -> Article:
+    """Main text and metadata of a web page via trafilatura (boilerplate removed)."""
+    if not raw.strip():
+        raise SourceError(source, "empty file")
+    doc = trafilatura.bare_extraction(
+        raw,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True},
+    )
+    if doc is None or not (doc.text or "").strip():
+        raise SourceError(source, "no article body found in the HTML")
+    meta = {
+        "title": doc.title,
+        "author": doc.author,
+        "outlet": doc.sitename,
+        "published": doc.date,
+        "url": doc.url or url,
+    }
+    return _article(doc.text, source, meta=meta)
+
+
+def parse_json(raw: bytes, source: str) -> Iterator[Result]:
+    """A JSON array/object or JSON Lines of ``{title, text, url, outlet, published}`` records."""
+    text = _decode(raw, source)
+    stripped = text.lstrip()
+    records: list[tuple[str, Any]] = []
+    if stripped.startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield SourceError(source, f"malformed JSON: {exc}")
+            return
+        records = [(f"{source}[{i}]", item) for i, item in enumerate(data)]
+    else:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((f"{source}:{number}", json.loads(line)))
+            except json.JSONDecodeError as exc:
+                yield SourceError(f"{source}:{number}", f"malformed JSON line: {exc.msg}")
+    for where, record in records:
+        if not isinstance(record, dict):
+            yield SourceError(where, "JSON record is not an object")
+            continue
+        body = record.get("text") or record.get("content") or record.get("body")
+        if not isinstance(body, str) or not body.strip():
+            yield SourceError(where, "JSON record has no 'text'")
+            continue
+        try:
+            yield _article(body, where, meta=record)
+        except SourceError as exc:
+            yield exc
+
+
+def looks_like_feed(raw: bytes, content_type: str = "") -> bool:
+    if any(t in content_type for t in ("rss", "atom")):
+        return True
+    head = raw[:2048].lstrip().lower()
+    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
+
+
+def parse_feed(raw: bytes, source: str, fetcher: Fetcher | None) -> Iterator[Result]:
+    """RSS/Atom entries; teaser-only entries are completed from their linked page."""
+    feed = feedparser.parse(raw)
+    if not feed.entries:
+        reason = getattr(feed, "bozo_exception", None) or "no entries"
+        yield SourceError(source, f"malformed or empty feed: {reason}")
+        return
+    outlet = feed.feed.get("title")
+    for index, entry in enumerate(feed.entries):
+        link = entry.get("link")
+        where = link or f"{source}#entry{index}"
+        html = ""
+        if entry.get("content"):
+            html = max((c.get("value", "") for c in entry.content), key=len)
+        html = html or entry.get("summary", "")
+        text = _html_to_text(html)
+        meta = {
+            "title": entry.get("title"),
+            "author": entry.get("author"),
+            "outlet": outlet,
+            "published": entry.get("published") or entry.get("updated"),
+            "url": link,
+        }
+        if len(text) < TEASER_CHARS and link and link.startswith(("http://", "https://")):
+            if fetcher is None:
+                yield SourceError(where, "feed entry is only a teaser and fetching is disabled")
+                continue
+            try:
+                page = fetcher.get(link)
+                article = parse_html(page.body, where, url=page.url)
+            except SourceError as exc:
+                yield SourceError(where, f"feed entry is only a teaser; linked page: {exc.reason}")
+                continue
+            # The feed's own metadata is more reliable than what a page scraper guesses.
+            meta = {**{k: v for k, v in meta.items() if v}, "url": link}
+            yield _article(article.text, where, meta={**article.model_dump(), **meta})
+            continue
+        try:
+            yield _article(text, where, meta=meta)
+        except SourceError as exc:
+            yield exc
+
+
+def _html_to_text(html: str) -> str:
+    if "<" not in html:
+        return html.strip()
+    extracted = trafilatura.extract(html, include_comments=False, favor_recall=True)
+    if extracted:
+        return extracted
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(html).text_content().strip()
+    except Exception:  # lxml raises ParserError on fragments it cannot read at all
+        return ""
+
+
+# -- dispatch --------------------------------------------------------------------------------
+def read_bytes(raw: bytes, source: str, suffix: str, fetcher: Fetcher | None) -> Iterator[Result]:
+    """Dispatch on file type (by suffix, then by sniffing for feeds)."""
+    try:
+        if suffix in FEED_SUFFIXES or looks_like_feed(raw):
+            yield from parse_feed(raw, source, fetcher)
+        elif suffix in JSON_SUFFIXES:
+            yield from parse_json(raw, source)
+        elif suffix in HTML_SUFFIXES:
+            yield parse_html(raw, source)
+        else:
+            yield parse_text(raw, source)
+    except SourceError as exc:
+        yield exc
+
+
+def read_file(path: Path, fetcher: Fetcher | None) -> Iterator[Result]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        yield SourceError(str(path), "file vanished before it could be read")
+        return
+    except OSError as exc:
+        yield SourceError(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    yield from read_bytes(raw, str(path), path.suffix.lower(), fetcher)
+
+
+def read_url(url: str, fetcher: Fetcher) -> Iterator[Result]:
+    try:
+        response = fetcher.get(url)
+    except SourceError as exc:
+        yield exc
+        return
+    if looks_like_feed(response.body, response.content_type):
+        yield from parse_feed(response.body, url, fetcher)
+    elif "json" in response.content_type:
+        yield from parse_json(response.body, url)
+    elif "text/plain" in response.content_type or "markdown" in response.content_type:
+        try:
+            yield parse_text(response.body, url)
+        except SourceError as exc:
+            yield exc
+    else:
+        try:
+            article = parse_html(response.body, url, url=response.url)
+            if not article.url:
+                article = article.model_copy(update={"url": canonical_url(response.url)})
+            yield article
+        except SourceError as exc:
+            yield exc
+
+
+def expand(sources: Iterable[str]) -> Iterator[str | Path | SourceError]:
+    """Sources -> URLs and files; folders are walked recursively in sorted order."""
+    for source in sources:
+        if source.startswith(("http://", "https://")):
+            yield source
+            continue
+        path = Path(source)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in SUPPORTED and not child.name.startswith("."):
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            yield SourceError(source, "no such file, folder or URL")
