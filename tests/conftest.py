@@ -1,0 +1,55 @@
+"""Fixtures shared by every test area.
+
+The embedded MiniLM model is loaded once per session (it takes ~1 s); each test gets its own
+Chroma directory so no data leaks between tests. ``DIGEST_*`` and ``OPENAI_*`` variables from
+the developer's shell are removed so a local setup cannot change test outcomes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from digest.embed import MiniLMEmbedder
+from digest.ingest import IngestOptions, ingest
+from digest.store import Store, open_client
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "seeds" / "corpus"
+SEED_DIGESTS = REPO / "seeds" / "digests"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith(("DIGEST_", "OPENAI_")):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("DIGEST_HOME", str(tmp_path / "digest-home"))
+
+
+@pytest.fixture(scope="session")
+def embedder() -> MiniLMEmbedder:
+    return MiniLMEmbedder()
+
+
+@pytest.fixture
+def store(tmp_path: Path, embedder: MiniLMEmbedder) -> Store:
+    """An empty embedded Chroma store of this test's own."""
+    return Store(open_client(path=str(tmp_path / "chroma")), embedder)
+
+
+@pytest.fixture(scope="session")
+def corpus_store_path(tmp_path_factory: pytest.TempPathFactory, embedder: MiniLMEmbedder) -> Path:
+    """A Chroma directory with the sample corpus ingested once per session (treat read-only)."""
+    path = tmp_path_factory.mktemp("corpus-chroma")
+    report = ingest([str(CORPUS)], store=Store(open_client(path=str(path)), embedder),
+                    fetcher=None, options=IngestOptions())
+    assert not report.failures, report.failures
+    return path
+
+
+@pytest.fixture
+def corpus_store(corpus_store_path: Path, embedder: MiniLMEmbedder) -> Store:
+    return Store(open_client(path=str(corpus_store_path)), embedder)
