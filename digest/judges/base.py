@@ -1,0 +1,38 @@
+"""The one interface every judge engine implements.
+
+A judge scores a claim against the texts of the sources it cites. Long sources are split into
+windows and the claim takes its best window (or best pair of windows), as AlignScore and
+SummaC do, so the judge also reports *where* the support is: that span is the evidence the eval
+report shows next to each sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Probability of support plus the best supporting span.
+
+    ``source`` indexes the ``sources`` list given to :meth:`Judge.judge`; ``start``/``end`` are
+    character offsets into that source's text (``-1`` when nothing could be located).
+    """
+
+    probability: float
+    source: int = -1
+    start: int = -1
+    end: int = -1
+    details: dict[str, float] | None = None
+
+
+class Judge(Protocol):
+    """A faithfulness judge. ``threshold`` is fixed per engine, chosen on held-out data."""
+
+    name: str
+    threshold: float
+
+    def judge(self, claim: str, sources: list[str]) -> Judgement:
+        """How likely ``sources`` (taken together) support ``claim``."""
+        ...
