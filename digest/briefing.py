@@ -94,6 +94,21 @@ class Usage(BaseModel):
     estimated_cost_usd: float | None = None
 
 
+class WriterResult(BaseModel):
+    """What any writer (LLM or extractive) hands back: drafts citing passage ids, not numbers.
+
+    Numbering happens afterwards in :func:`digest.cite.number_citations`, so both writers share
+    one deterministic path from passage ids to ``[n]``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    drafts: list[DraftSentence]
+    dropped: list[Dropped] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+    model: str | None = None
+
+
 class Briefing(BaseModel):
     """A finished digest: the single structure every renderer and the JSON sidecar use."""
 
