@@ -10,10 +10,11 @@ recovered exactly: ``article.text[chunk.start:chunk.end] == chunk.text`` always 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 from langchain_text_splitters import TextSplitter
 
+from digest.errors import ConfigError
 from digest.models import Article, Chunk
 from digest.sentences import split_sentences
 
@@ -21,13 +22,42 @@ logger = logging.getLogger(__name__)
 
 
 class SentenceSplitter(TextSplitter):
-    """LangChain splitter whose atoms are sentences (never cut mid-sentence unless too long)."""
+    """LangChain's packing policy (size limit, trailing overlap) applied to sentence slices.
+
+    ``_merge_splits`` only sees strings, so it is handed one opaque token per slice (its index)
+    and a length function that returns the slice's real length. The packed tokens come back as
+    index runs, and each chunk's offsets are computed from the slices themselves: exact even for
+    text that repeats itself, where searching for the chunk text would find the wrong copy.
+    """
+
+    def __init__(self, chunk_size: int, chunk_overlap: int) -> None:
+        self._lengths: dict[str, int] = {"": 0}
+        super().__init__(
+            chunk_size=chunk_size,
+            chunk_overlap=chunk_overlap,
+            length_function=self._token_length,
+            strip_whitespace=False,
+        )
+
+    def _token_length(self, token: str) -> int:
+        return self._lengths[token]
+
+    def pack(self, slices: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Runs of consecutive slices as (start of first, end of last)."""
+        tokens = [f"{i}," for i in range(len(slices))]
+        self._lengths = {"": 0, **{t: b - a for t, (a, b) in zip(tokens, slices, strict=True)}}
+        runs = self._merge_splits(tokens, separator="")
+        spans = []
+        for run in runs:
+            indices = [int(i) for i in run.rstrip(",").split(",")]
+            spans.append((slices[indices[0]][0], slices[indices[-1]][1]))
+        return spans
 
     def split_text(self, text: str) -> list[str]:
-        return self._merge_splits(_sentence_slices(text, self._chunk_size), separator="")
+        return [text[a:b].strip() for a, b in self.pack(list(_sentence_slices(text, self._chunk_size)))]
 
 
-def _sentence_slices(text: str, max_len: int) -> Iterable[str]:
+def _sentence_slices(text: str, max_len: int) -> Iterator[tuple[int, int]]:
     """Slices from each sentence start to the next one, so they concatenate back to the text.
 
     A "sentence" longer than ``max_len`` (a table, a run-on without punctuation) is cut at
@@ -40,36 +70,51 @@ def _sentence_slices(text: str, max_len: int) -> Iterable[str]:
         while end - piece_start > max_len:
             cut = text.rfind(" ", piece_start + 1, piece_start + max_len)
             cut = cut if cut > piece_start else piece_start + max_len
-            yield text[piece_start:cut]
+            yield piece_start, cut
             piece_start = cut
-        yield text[piece_start:end]
+        yield piece_start, end
+
+
+def _effective_overlap(chunk_size: int, chunk_overlap: int) -> int:
+    """The overlap actually used: LangChain rejects overlap >= size, so scale it down instead.
+
+    ``--chunk-size 200`` with the default 160-character overlap is a reasonable request; it
+    gets the default ratio (one fifth) rather than a traceback.
+    """
+    if chunk_size <= 0:
+        raise ConfigError(f"chunk size must be positive, got {chunk_size}")
+    if chunk_overlap < 0:
+        raise ConfigError(f"chunk overlap must not be negative, got {chunk_overlap}")
+    if chunk_overlap >= chunk_size:
+        reduced = chunk_size // 5
+        logger.warning(
+            "chunk overlap %d >= chunk size %d; using %d", chunk_overlap, chunk_size, reduced
+        )
+        return reduced
+    return chunk_overlap
 
 
 def chunk_article(article: Article, *, chunk_size: int = 800, chunk_overlap: int = 160) -> list[Chunk]:
     """Split an article into chunks; ids are ``article_id:position`` so re-ingest is idempotent."""
-    splitter = SentenceSplitter(
-        chunk_size=chunk_size, chunk_overlap=chunk_overlap, strip_whitespace=True
-    )
+    splitter = SentenceSplitter(chunk_size, _effective_overlap(chunk_size, chunk_overlap))
     text = article.text
     chunks: list[Chunk] = []
-    cursor = 0
-    previous_start = -1
-    for piece in splitter.split_text(text):
-        start = text.find(piece, previous_start + 1 if chunks else cursor)
-        if start < 0:  # cannot happen for contiguous slices; fail loudly rather than lie
-            raise AssertionError(f"chunk not found in article {article.id}")
-        end = start + len(piece)
+    for run_start, run_end in splitter.pack(list(_sentence_slices(text, chunk_size))):
+        piece = text[run_start:run_end]
+        start = run_start + len(piece) - len(piece.lstrip())
+        end = run_end - (len(piece) - len(piece.rstrip()))
+        if end <= start:
+            continue
         chunks.append(
             Chunk(
                 id=f"{article.id}:{len(chunks)}",
                 article_id=article.id,
-                text=piece,
+                text=text[start:end],
                 start=start,
                 end=end,
                 position=len(chunks),
             )
         )
-        previous_start = start
     return chunks
 
 

@@ -3,7 +3,10 @@
 News prose breaks naive splitters ("U.S.", "Mr.", "3.5 percent", quotes), so sentence
 boundaries come from pysbd, a rule-based segmenter built for exactly those cases. Markdown
 structure (headings, list items, a pull-quote on its own line) is split first, because a line
-break there ends a sentence even without a full stop.
+break there ends a sentence even without a full stop. A line break *inside* a hard-wrapped
+paragraph (a .txt file wrapped at 72 columns) is not a boundary: such breaks are shown to pysbd
+as spaces (same length, so offsets stay exact), since pysbd otherwise ends a sentence at every
+newline.
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from functools import lru_cache
 import pysbd
 
 _BLOCK_START = re.compile(r"^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s|>)")
+_OPEN_QUOTE = "\"'\u201c\u2018\u00ab"
+_SENTENCE_END = ".!?:\"'\u201d\u2019\u00bb)"
+_WRAP_WIDTH = 50  # a line at least this long that stops mid-sentence was wrapped, not ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,35 @@ def _trim(text: str, start: int, end: int) -> Span | None:
     return Span(start, end, text[start:end]) if end > start else None
 
 
+def _is_soft_wrap(line: str, following: str) -> bool:
+    """Whether the break between two lines of one block continues the same sentence.
+
+    A lower-case continuation is always a wrap; otherwise a long line that stops without
+    closing punctuation was wrapped. A short unpunctuated line is a heading or a caption, and a
+    line that opens with a quote mark is a pull-quote on its own line: both stay boundaries.
+    """
+    line, following = line.rstrip(), following.lstrip()
+    if not line or not following or following[0] in _OPEN_QUOTE:
+        return False
+    if line[0] in _OPEN_QUOTE and line[-1] in _SENTENCE_END:
+        return False  # the line itself is a quotation standing alone
+    if following[0].islower():
+        return True
+    return len(line) >= _WRAP_WIDTH and line[-1] not in _SENTENCE_END
+
+
+def _unwrap(block: str) -> str:
+    """The block with soft line breaks turned into spaces (same length; offsets unchanged)."""
+    lines = block.split("\n")
+    if len(lines) < 2:
+        return block
+    joined = [
+        line + (" " if _is_soft_wrap(line, lines[i + 1]) else "\n")
+        for i, line in enumerate(lines[:-1])
+    ]
+    return "".join(joined) + lines[-1]
+
+
 def split_sentences(text: str) -> list[Span]:
     """Sentences of ``text`` in order, each with exact offsets into ``text``.
 
@@ -74,7 +109,7 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     seg = _segmenter()
     for b_start, b_end in _blocks(text):
-        block = text[b_start:b_end]
+        block = _unwrap(text[b_start:b_end])
         cursor = 0
         pieces = seg.segment(block) if block.strip() else []
         for piece in pieces:
