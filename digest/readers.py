@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import feedparser
 import frontmatter
+import lxml.html
 import trafilatura
 from dateutil import parser as dateparser
+from lxml import etree
 
 from digest.errors import SourceError
 from digest.fetch import Fetcher, canonical_url
@@ -32,7 +34,9 @@ HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
-TEASER_CHARS = 600  # a feed entry shorter than this is a teaser: fetch the linked page
+TEASER_CHARS = 600  # a summary-only feed entry shorter than this is a teaser: fetch the page
+MIN_CONTENT_CHARS = 200  # even full content this short is a teaser ("Read more…")
+MIN_BODY_WORDS = 20  # less than this from a web page is navigation debris, not an article
 
 
 def parse_date(value: Any) -> datetime | None:
@@ -48,7 +52,12 @@ def parse_date(value: Any) -> datetime | None:
             return None
     if parsed is None:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    # dateutil maps "Z"/"GMT" to tzlocal() when the machine runs on UTC; pin the actual offset
+    # so a stored date never depends on the zone of the machine that reads it back.
+    offset = parsed.utcoffset()
+    return parsed.replace(tzinfo=UTC if not offset else timezone(offset))
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -116,16 +125,64 @@ def parse_html(raw: bytes, source: str, url: str | None = None) -> Article:
         include_tables=False,
         date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True},
     )
-    if doc is None or not (doc.text or "").strip():
-        raise SourceError(source, "no article body found in the HTML")
+    words = len((doc.text or "").split()) if doc is not None else 0
+    if doc is None or words < MIN_BODY_WORDS:
+        # trafilatura falls back to any text it can find, e.g. the menu of a home page.
+        raise SourceError(
+            source, f"no article body found in the HTML ({words} words of text, none of it an article)"
+        )
     meta = {
         "title": doc.title,
         "author": doc.author,
         "outlet": doc.sitename,
-        "published": doc.date,
+        # trafilatura (htmldate) keeps only the day; the page's own metadata has the time.
+        "published": _declared_published(raw) or doc.date,
         "url": doc.url or url,
     }
     return _article(doc.text, source, meta=meta)
+
+
+_PUBLISHED_META = (
+    '//meta[@property="article:published_time"]/@content',
+    '//meta[@itemprop="datePublished"]/@content',
+    '//meta[@name="pubdate" or @name="publishdate" or @name="date" or @name="dc.date"]/@content',
+    "//article//time[@datetime]/@datetime",
+    "//time[@pubdate or @itemprop='datePublished']/@datetime",
+)
+
+
+def _declared_published(raw: bytes) -> datetime | None:
+    """The publication time a page declares (Open Graph, JSON-LD, <time>), with time of day.
+
+    Only a value that carries a time of day is returned: a bare date is no better than what
+    trafilatura already found, and parsing it would invent midnight.
+    """
+    try:
+        tree = lxml.html.fromstring(raw)
+    except (ValueError, etree.ParserError):
+        return None
+    candidates: list[str] = [str(v) for xpath in _PUBLISHED_META for v in tree.xpath(xpath)]
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        candidates.extend(_jsonld_dates(script))
+    for value in candidates:
+        if "T" in value or ":" in value:
+            parsed = parse_date(value.strip())
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def _jsonld_dates(script: str) -> list[str]:
+    try:
+        data = json.loads(script)
+    except json.JSONDecodeError:
+        return []
+    items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+    return [
+        str(item["datePublished"])
+        for item in items
+        if isinstance(item, dict) and item.get("datePublished")
+    ]
 
 
 def parse_json(raw: bytes, source: str) -> Iterator[Result]:
@@ -172,9 +229,9 @@ def looks_like_feed(raw: bytes, content_type: str = "") -> bool:
 def parse_feed(raw: bytes, source: str, fetcher: Fetcher | None) -> Iterator[Result]:
     """RSS/Atom entries; teaser-only entries are completed from their linked page."""
     feed = feedparser.parse(raw)
+    broken = f"malformed feed ({feed.bozo_exception}); " if feed.get("bozo") else ""
     if not feed.entries:
-        reason = getattr(feed, "bozo_exception", None) or "no entries"
-        yield SourceError(source, f"malformed or empty feed: {reason}")
+        yield SourceError(source, f"{broken or 'empty feed: '}no entries")
         return
     outlet = feed.feed.get("title")
     for index, entry in enumerate(feed.entries):
@@ -183,16 +240,19 @@ def parse_feed(raw: bytes, source: str, fetcher: Fetcher | None) -> Iterator[Res
         html = ""
         if entry.get("content"):
             html = max((c.get("value", "") for c in entry.content), key=len)
+        has_content = bool(html)
         html = html or entry.get("summary", "")
         text = _html_to_text(html)
         meta = {
             "title": entry.get("title"),
-            "author": entry.get("author"),
+            # RSS <author> is "email (Name)"; feedparser's author_detail has the name alone.
+            "author": (entry.get("author_detail") or {}).get("name") or entry.get("author"),
             "outlet": outlet,
             "published": entry.get("published") or entry.get("updated"),
             "url": link,
         }
-        if len(text) < TEASER_CHARS and link and link.startswith(("http://", "https://")):
+        teaser = len(text) < (MIN_CONTENT_CHARS if has_content else TEASER_CHARS)
+        if teaser and link and link.startswith(("http://", "https://")):
             if fetcher is None:
                 yield SourceError(where, "feed entry is only a teaser and fetching is disabled")
                 continue
@@ -209,7 +269,7 @@ def parse_feed(raw: bytes, source: str, fetcher: Fetcher | None) -> Iterator[Res
         try:
             yield _article(text, where, meta=meta)
         except SourceError as exc:
-            yield exc
+            yield SourceError(exc.source, broken + exc.reason)
 
 
 def _html_to_text(html: str) -> str:
@@ -218,8 +278,6 @@ def _html_to_text(html: str) -> str:
     extracted = trafilatura.extract(html, include_comments=False, favor_recall=True)
     if extracted:
         return extracted
-    import lxml.html
-
     try:
         return lxml.html.fromstring(html).text_content().strip()
     except Exception:  # lxml raises ParserError on fragments it cannot read at all
