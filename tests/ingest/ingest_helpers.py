@@ -1,0 +1,64 @@
+"""Helpers shared by the ingest tests (imported by name; pytest puts this folder on sys.path).
+
+The fake embedder stands in only for "some other embedding model" in the mismatch tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+from typer.testing import CliRunner
+
+from digest.cli import app
+
+
+def run_cli(runner: CliRunner, *args: str) -> tuple[int, str]:
+    """Invoke ``digest ARGS`` in-process; returns (exit code, stdout + stderr)."""
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+class HashEmbedder:
+    """A deterministic bag-of-words embedder: the 'other model' of the mismatch tests."""
+
+    name = "test-hash-embedder"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                bucket = int(hashlib.md5(word.encode()).hexdigest()[:8], 16) % self.dim
+                out[row, bucket] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.clip(norms, 1e-12, None)
+
+
+def article_md(title: str, body: str, *, url: str | None = None, outlet: str = "Test Outlet",
+               published: str = "2026-05-18T10:00:00+00:00") -> str:
+    """A Markdown article with YAML front matter, as users drop them into a folder."""
+    lines = ["---", f"title: {title}", f"outlet: {outlet}", f"published: {published}"]
+    if url:
+        lines.append(f"url: {url}")
+    return "\n".join([*lines, "---", "", body, ""])
+
+
+def generated_body(seed: int, paragraphs: int = 4) -> str:
+    """Distinct, news-like prose (no two seeds near-duplicate each other)."""
+    rng = np.random.default_rng(seed)
+    words = ("minister port tariff summit pipeline delegation harbour council treaty grain "
+             "railway budget election court festival drought vaccine satellite museum bridge "
+             "strike refinery orchestra census glacier").split()
+    out = []
+    for p in range(paragraphs):
+        sentences = []
+        for s in range(4):
+            picked = " ".join(rng.choice(words, size=9))
+            sentences.append(f"Report {seed}.{p}.{s} said the {picked} stood at {rng.integers(1, 999)}.")
+        out.append(" ".join(sentences))
+    return "\n\n".join(out)
