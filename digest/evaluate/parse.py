@@ -1,0 +1,213 @@
+"""Read a digest in Markdown (ours or anyone's) into sentences, citation markers and sources.
+
+Any digest written as prose with ``[1]``, ``[3, 4]`` or ``[1-3]`` markers can be evaluated, so
+parsing relies on nothing our renderer adds: sentences come from the shared splitter
+(:func:`digest.sentences.split_sentences`, the same one ingest uses), markers are read where
+they stand, and a Sources/References section is parsed when there is one. For our own digests
+the JSON sidecar ``X.json`` next to ``X.md`` (``Briefing.model_dump_json()``) adds what the
+Markdown cannot carry: the article id and exact chunk behind every citation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from digest.briefing import Briefing
+from digest.errors import CitationError
+from digest.evaluate.models import DigestSentence, ParsedDigest, SentenceKind, SourceRef
+from digest.sentences import Span, split_sentences
+
+logger = logging.getLogger(__name__)
+
+_NUM = r"\d+(?:\s*[-\u2013\u2014]\s*\d+)?"
+#: ``[1]``, ``[3, 4]``, ``[1-3]``, ``[1–3]``, ``[2; 5]`` but not a Markdown link ``[1](url)``.
+MARKER = re.compile(rf"\[\s*({_NUM}(?:\s*[,;]\s*{_NUM})*)\s*\](?!\()")
+_MAX_RANGE = 50  # "[1-9999]" is a typo, not ten thousand citations
+_SOURCES_HEADING = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*|__)?[ \t]*(sources|references|citations|works cited)"
+    r"[ \t]*:?[ \t]*(?:\*\*|__)?[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SOURCE_ENTRY = re.compile(r"^\s*(?:[-*+]\s*)?(?:\[\^?(\d+)\]:?|(\d+)[.)])\s*(.*)$")
+_URL = re.compile(r"https?://[^\s)>\]]+")
+_ARTICLE_ID = re.compile(r"\b[0-9a-f]{16}\b")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
+_HEADING = re.compile(r"^#{1,6}\s")
+_LIST = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
+
+
+def expand_marker(body: str) -> list[int]:
+    """``"1, 3-5"`` -> ``[1, 3, 4, 5]``: ranges expanded, order kept, duplicates dropped."""
+    numbers: list[int] = []
+    for part in re.split(r"[,;]", body):
+        bounds = [int(x) for x in re.split(r"[-\u2013\u2014]", part.strip()) if x.strip()]
+        if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] <= _MAX_RANGE:
+            numbers.extend(range(bounds[0], bounds[1] + 1))
+        else:
+            numbers.extend(bounds)
+    return list(dict.fromkeys(numbers))
+
+
+def markers_in(text: str) -> list[int]:
+    """Every source number cited in ``text``, in order of first appearance."""
+    found: list[int] = []
+    for match in MARKER.finditer(text):
+        found.extend(expand_marker(match.group(1)))
+    return list(dict.fromkeys(found))
+
+
+def clean_claim(text: str) -> str:
+    """The sentence as a judge should read it: no markers, no Markdown syntax."""
+    text = MARKER.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = re.sub(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)", "", text)
+    text = re.sub(r"(\*\*|__|(?<!\w)[*_]|[*_](?!\w))", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", text)
+
+
+def _sources_section(text: str) -> int:
+    """Offset where the Sources list starts (len(text) when there is none)."""
+    found = list(_SOURCES_HEADING.finditer(text))
+    return found[-1].start() if found else len(text)
+
+
+def parse_sources(section: str) -> list[SourceRef]:
+    """Numbered entries of a Sources list: ``1. [Title](url)``, ``[2] Outlet — url``, …"""
+    refs: dict[int, SourceRef] = {}
+    for line in section.splitlines():
+        match = _SOURCE_ENTRY.match(line)
+        if not match:
+            continue
+        n = int(match.group(1) or match.group(2))
+        rest = match.group(3)
+        url = _URL.search(rest)
+        article_id = _ARTICLE_ID.search(rest)
+        label = re.sub(r"\s+", " ", _URL.sub("", _MD_LINK.sub(r"\1", rest))).strip(" -—–:<>()")
+        refs.setdefault(n, SourceRef(
+            n=n, label=label, url=url.group(0).rstrip(".,;") if url else None,
+            article_id=article_id.group(0) if article_id else None,
+        ))
+    return sorted(refs.values(), key=lambda r: r.n)
+
+
+def _line_of(text: str, pos: int) -> str:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    """Start offsets of blank-line-separated blocks, for "the second paragraph" in reports."""
+    starts = [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
+    return [0, *starts]
+
+
+def _kind(text: str, span: Span, block_sentences: int) -> SentenceKind:
+    line = _line_of(text, span.start).lstrip()
+    if _HEADING.match(line):
+        return "heading"
+    if line.startswith(">"):
+        return "quote"
+    if _LIST.match(line):
+        return "list"
+    body = span.text.strip()
+    if re.fullmatch(r"(\*[^*]+\*|_[^_]+_)", MARKER.sub("", body).strip()):
+        return "meta"  # a whole line in italics: byline, note, generated-at stamp
+    if body[:1] in _QUOTES and block_sentences == 1:
+        return "quote"  # a pull-quote standing on its own line
+    return "prose"
+
+
+def _merge_marker_only(spans: list[Span], text: str) -> list[Span]:
+    """``"… in May. [2]"`` may split the marker off; it belongs to the sentence before it."""
+    merged: list[Span] = []
+    for span in spans:
+        if merged and not MARKER.sub("", span.text).strip(" .") and MARKER.search(span.text):
+            prev = merged[-1]
+            merged[-1] = Span(prev.start, span.end, text[prev.start : span.end])
+        else:
+            merged.append(span)
+    return merged
+
+
+def read_sidecar(path: Path) -> Briefing | None:
+    """Our JSON sidecar next to the Markdown, if there is one and it is a Briefing."""
+    sidecar = path.with_suffix(".json")
+    if sidecar == path or not sidecar.is_file():
+        return None
+    try:
+        return Briefing.model_validate_json(sidecar.read_text(encoding="utf-8"))
+    except (ValidationError, ValueError) as exc:
+        logger.warning("ignoring %s: not a digest sidecar (%s)", sidecar, str(exc)[:200])
+        return None
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", clean_claim(text).lower()).strip()
+
+
+def parse_digest_text(text: str, *, path: str = "<digest>", sidecar: Briefing | None = None) -> ParsedDigest:
+    """Parse Markdown ``text`` (and an optional sidecar) into a :class:`ParsedDigest`."""
+    cut = _sources_section(text)
+    body = text[:cut]
+    refs = parse_sources(text[cut:]) if cut < len(text) else []
+    spans = _merge_marker_only(split_sentences(body), body)
+    paragraphs = _paragraph_starts(body)
+    per_block: dict[int, int] = {}
+    for span in spans:
+        block = sum(1 for p in paragraphs if p <= span.start)
+        per_block[block] = per_block.get(block, 0) + 1
+    links = {_norm(s.text): s.citations for s in sidecar.sentences} if sidecar else {}
+    sentences: list[DigestSentence] = []
+    for span in spans:
+        if _RULE.match(span.text):
+            continue
+        block = sum(1 for p in paragraphs if p <= span.start)
+        sentences.append(DigestSentence(
+            index=len(sentences), paragraph=block, kind=_kind(body, span, per_block[block]),
+            text=span.text, claim=clean_claim(span.text), start=span.start, end=span.end,
+            citations=markers_in(span.text), links=links.get(_norm(span.text), []),
+        ))
+    if sidecar is not None:
+        refs = _merge_sidecar_sources(refs, sidecar)
+    return ParsedDigest(
+        path=path, sentences=sentences, sources=refs, has_sources_list=bool(refs),
+        briefing=sidecar,
+    )
+
+
+def _merge_sidecar_sources(refs: list[SourceRef], sidecar: Briefing) -> list[SourceRef]:
+    """The sidecar knows each source's article id; the Markdown list may only show its URL."""
+    by_n = {r.n: r for r in refs}
+    for source in sidecar.sources:
+        a = source.article
+        known = by_n.get(source.n)
+        by_n[source.n] = SourceRef(
+            n=source.n,
+            label=known.label if known and known.label else (a.title or a.outlet or a.id),
+            url=a.url or (known.url if known else None),
+            article_id=a.id,
+        )
+    return sorted(by_n.values(), key=lambda r: r.n)
+
+
+def parse_digest(path: Path) -> ParsedDigest:
+    """Read a digest file (Markdown or plain text) and its sidecar when present."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CitationError(f"cannot read digest {path}: {exc}") from exc
+    sidecar = read_sidecar(path)
+    parsed = parse_digest_text(text, path=str(path), sidecar=sidecar)
+    if sidecar is not None:
+        parsed.sidecar = str(path.with_suffix(".json"))
+    if not any(s.kind != "heading" for s in parsed.sentences):
+        raise CitationError(f"{path} contains no sentences to evaluate")
+    return parsed
