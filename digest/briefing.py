@@ -27,6 +27,7 @@ class Passage(BaseModel):
     id: str
     chunk: Chunk
     article: StoredArticle
+    story: int = 0  # which retrieved story it belongs to (0 when retrieval was by topic)
 
 
 class DraftSentence(BaseModel):
@@ -38,6 +39,9 @@ class DraftSentence(BaseModel):
     passage_ids: list[str] = Field(default_factory=list)
     section: Section = "body"
     story: int = 0  # index of the story this sentence belongs to (daily digests)
+    # Clauses of one rendered sentence share a group ("Some reports say … [1]; others … [4]."),
+    # so each clause keeps its own citation; None means a sentence of its own.
+    group: int | None = None
 
 
 class Citation(BaseModel):
@@ -60,6 +64,7 @@ class CitedSentence(BaseModel):
     text: str
     section: Section = "body"
     story: int = 0
+    group: int | None = None
     citations: list[Citation]
 
     @property

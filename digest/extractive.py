@@ -1,0 +1,159 @@
+"""The offline writer: a briefing made only of sentences the sources actually wrote.
+
+No network, no model that can invent: every shipped sentence is a verbatim span of the article
+it is cited to (a leading dateline such as "MOSCOW (Harbor Wire) — " is cut off; what remains
+is still verbatim). Selection:
+
+1. split retrieved passages into sentences (exact offsets; overlapping chunks deduplicated);
+2. drop sentences that read badly out of context or are not reporting: bylines, headings,
+   dangling pronouns, unattributed quotes, first-person opinion;
+3. score = centrality (mean similarity to sentences of *other, independent* sources — a fact
+   several outlets report outranks one outlet's aside) + relevance to the topic;
+4. MMR on the sentence embeddings picks salient, non-redundant ones; the best becomes the
+   one-sentence headline summary, the rest are ordered by story, date and position;
+5. :mod:`digest.differences` adds "Where sources differ" from contrasting places/dates/figures.
+
+Because article text is only ever quoted, an instruction inside an article ("ignore previous
+instructions…") can at most appear as that article's quoted, cited text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from digest.briefing import DraftSentence, Passage, Usage, WriterResult
+from digest.differences import Claim, difference_drafts, find_differences
+from digest.embed import Embedder
+from digest.sentences import split_sentences
+
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?(?:\s*\([^)]*\))?\s*[—–]\s+"
+)
+_DANGLING = re.compile(r"^(He|She|It|They|This|That|These|Those|But|And|Also|Still|Yet)\b")
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_FIRST_PERSON = re.compile(r"\b(I|my|me|we|our|us)\b")
+_ATTRIBUTION = re.compile(r"\b(said|says|told|according|added|wrote|stated|asked)\b")
+_ENDS_WELL = re.compile(r"[.!?][\"”’')]*$")
+
+SUMMARY = 1
+MAX_BODY = 7
+PER_ARTICLE = 2  # body sentences per article, so one article cannot write the briefing
+REDUNDANT = 0.8  # cosine above which a sentence repeats one already chosen
+LAMBDA = 0.7
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    passage: Passage
+    text: str
+    start: int  # offset into the article text
+    group: str
+
+
+def _usable(text: str) -> bool:
+    words = text.split()
+    if not 8 <= len(words) <= 60 or not _ENDS_WELL.search(text):
+        return False
+    if text[0] in "*#>-|[" or text.startswith("By ") or _DANGLING.match(text):
+        return False
+    unquoted = _QUOTED.sub(" ", text)
+    if _FIRST_PERSON.search(unquoted):
+        return False
+    starts_quoted = text[0] in "\"“"
+    return not (starts_quoted and not _ATTRIBUTION.search(unquoted))
+
+
+def candidate_sentences(passages: list[Passage]) -> list[_Sentence]:
+    """Usable sentences of the passages, each once, in passage order."""
+    seen: set[tuple[str, int]] = set()
+    found: list[_Sentence] = []
+    for passage in passages:
+        chunk = passage.chunk
+        for span in split_sentences(chunk.text):
+            dateline = _DATELINE.match(span.text)
+            cut = dateline.end() if dateline else 0
+            text, start = span.text[cut:], chunk.start + span.start + cut
+            key = (passage.article.id, start)
+            if key in seen or not text or not _usable(text):
+                continue
+            seen.add(key)
+            group = passage.article.duplicate_of or passage.article.id
+            found.append(_Sentence(passage, text, start, group))
+    return found
+
+
+def _scores(sentences: list[_Sentence], vectors: np.ndarray, topic_vector: np.ndarray | None
+            ) -> np.ndarray:
+    sims = vectors @ vectors.T
+    groups = np.array([s.group for s in sentences])
+    other = groups[:, None] != groups[None, :]
+    if not other.any():  # a single source: centrality within it
+        other = ~np.eye(len(sentences), dtype=bool)
+    counts = np.maximum(other.sum(axis=1), 1)
+    centrality = (sims * other).sum(axis=1) / counts
+    if topic_vector is None:
+        return centrality
+    return centrality + 0.5 * (vectors @ topic_vector)
+
+
+def _mmr(scores: np.ndarray, vectors: np.ndarray, sentences: list[_Sentence], n: int) -> list[int]:
+    chosen: list[int] = []
+    per_article: dict[str, int] = {}
+    order = sorted(range(len(sentences)), key=lambda i: (-scores[i], sentences[i].passage.id,
+                                                          sentences[i].start))
+    while len(chosen) < n:
+        best, best_value = None, -np.inf
+        for i in order:
+            if i in chosen or per_article.get(sentences[i].passage.article.id, 0) >= PER_ARTICLE:
+                continue
+            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            if redundancy > REDUNDANT:
+                continue
+            value = LAMBDA * scores[i] - (1 - LAMBDA) * redundancy
+            if value > best_value:
+                best, best_value = i, value
+        if best is None:
+            break
+        chosen.append(best)
+        article = sentences[best].passage.article.id
+        per_article[article] = per_article.get(article, 0) + 1
+    return chosen
+
+
+def _reading_order(sentence: _Sentence) -> tuple[object, ...]:
+    published = sentence.passage.article.published
+    return (sentence.passage.story, published.isoformat() if published else "",
+            sentence.passage.article.id, sentence.start)
+
+
+def write_extractive(
+    passages: list[Passage], *, embedder: Embedder, topic: str | None = None
+) -> WriterResult:
+    """Headline summary, body and differences, each sentence cited to its own passage."""
+    sentences = candidate_sentences(passages)
+    if not sentences:
+        return WriterResult(drafts=[], usage=Usage(), model=None)
+    vectors = embedder.embed([s.text for s in sentences])
+    topic_vector = embedder.embed([topic])[0] if topic and topic.strip() else None
+    scores = _scores(sentences, vectors, topic_vector)
+    chosen = _mmr(scores, vectors, sentences, SUMMARY + MAX_BODY)
+
+    def draft(i: int, section: str) -> DraftSentence:
+        s = sentences[i]
+        return DraftSentence(text=s.text, passage_ids=[s.passage.id], section=section,  # type: ignore[arg-type]
+                             story=s.passage.story)
+
+    drafts = [draft(chosen[0], "summary")]
+    body = sorted(chosen[1:], key=lambda i: _reading_order(sentences[i]))
+    drafts += [draft(i, "body") for i in body]
+    claims = [
+        Claim(s.text, s.passage.id, s.group,
+              s.passage.article.published.isoformat() if s.passage.article.published else "",
+              s.passage.article.id)
+        for s in sentences
+    ]
+    drafts += difference_drafts(find_differences(claims, vectors))
+    return WriterResult(drafts=drafts, usage=Usage(), model=None)

@@ -1,0 +1,199 @@
+"""Retrieval: which stored passages a briefing may draw on.
+
+A LangChain ``BaseRetriever`` over our :class:`~digest.store.Store`, so a chain can ``invoke``
+it, but the selection rules are ours and plain code:
+
+* relevance from the store's vector search, then **MMR** on the *stored* chunk vectors (no
+  re-embedding), so five near-identical paragraphs do not fill all k slots;
+* date window and outlet filters pushed down to Chroma (``date_where``);
+* a **per-outlet cap**, so one prolific outlet cannot crowd out the rest;
+* **wire copies count once**: an article and its near-duplicates (``duplicate_of``) form one
+  group, and only one article of a group contributes passages;
+* a **relevance floor**, so an off-topic question yields nothing (and no digest) instead of the
+  least-bad passages;
+* without a topic, the window's **most covered stories** (:func:`digest.stories.group_stories`),
+  each searched with its centroid, slots shared by independent coverage.
+
+Passages come back in reading order (published, article, position) under opaque ids ``P1..Pn``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from digest.briefing import Passage
+from digest.errors import DigestError
+from digest.models import Hit, StoredArticle
+from digest.store import Store, date_where
+from digest.stories import group_stories
+
+logger = logging.getLogger(__name__)
+
+# all-MiniLM-L6-v2 cosine similarity: on-topic questions score 0.4-0.8 against the sample
+# corpus, unrelated ones ("banana bread", "lattice QCD") 0.02-0.17. 0.3 sits in the gap.
+MIN_RELEVANCE = 0.3
+
+
+class NothingToBriefError(DigestError):
+    """Retrieval found no passage for the topic/window: no digest is written, never an invented one."""
+
+
+def wire_group(article: StoredArticle) -> str:
+    """The key under which near-duplicate copies of one story count as a single source."""
+    return article.duplicate_of or article.id
+
+
+def default_per_outlet(k: int) -> int:
+    """At most a quarter of the slots (but at least two) for any one outlet."""
+    return max(2, math.ceil(k / 4))
+
+
+def mmr_select(
+    hits: list[Hit],
+    vectors: dict[str, np.ndarray],
+    *,
+    k: int,
+    per_outlet: int,
+    lambda_mult: float = 0.7,
+    taken: dict[str, int] | None = None,
+) -> list[Hit]:
+    """Maximal marginal relevance under the outlet cap and the one-article-per-wire-group rule.
+
+    Deterministic: ties break on chunk id. Relevance is the store's cosine similarity.
+    ``taken`` counts passages per outlet already chosen elsewhere (other stories); it is updated.
+    """
+    pool = sorted(hits, key=lambda h: (h.distance, h.chunk.id))
+    group_owner: dict[str, str] = {}
+    for hit in pool:  # the best-ranked article of each wire group is the one that speaks for it
+        group_owner.setdefault(wire_group(hit.article), hit.article.id)
+    pool = [h for h in pool if group_owner[wire_group(h.article)] == h.article.id]
+
+    chosen: list[Hit] = []
+    per = taken if taken is not None else {}
+    while pool and len(chosen) < k:
+        best, best_score = None, -math.inf
+        for hit in pool:
+            if per.get(_outlet(hit.article), 0) >= per_outlet:
+                continue
+            relevance = 1.0 - hit.distance
+            redundancy = max(
+                (float(vectors[hit.chunk.id] @ vectors[c.chunk.id]) for c in chosen), default=0.0
+            )
+            score = lambda_mult * relevance - (1 - lambda_mult) * redundancy
+            if score > best_score:
+                best, best_score = hit, score
+        if best is None:
+            break
+        chosen.append(best)
+        per[_outlet(best.article)] = per.get(_outlet(best.article), 0) + 1
+        pool.remove(best)
+    return chosen
+
+
+def _outlet(article: StoredArticle) -> str:
+    return article.outlet or f"(unknown outlet {article.id})"
+
+
+def as_passages(hits: list[Hit], stories: dict[str, int] | None = None) -> list[Passage]:
+    """Hits in reading order under ids P1..Pn (opaque to a model; stable for the same input)."""
+    epoch = datetime.min.replace(tzinfo=None)
+
+    def order(hit: Hit) -> tuple[Any, ...]:
+        published = hit.article.published.replace(tzinfo=None) if hit.article.published else epoch
+        return (stories.get(hit.article.id, 0) if stories else 0, published, hit.article.id,
+                hit.chunk.position)
+
+    return [
+        Passage(id=f"P{i}", chunk=h.chunk, article=h.article,
+                story=stories.get(h.article.id, 0) if stories else 0)
+        for i, h in enumerate(sorted(hits, key=order), start=1)
+    ]
+
+
+class StoreRetriever(BaseRetriever):
+    """LangChain retriever over :class:`Store` with our filters, MMR, caps and duplicate rule."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: Any  # a digest.store.Store (Any: pydantic cannot validate the class itself)
+    k: int = 12
+    since: datetime | None = None
+    until: datetime | None = None
+    outlet: str | None = None
+    per_outlet: int | None = None
+    fetch_k: int | None = None
+    lambda_mult: float = 0.7
+    min_relevance: float = MIN_RELEVANCE
+    max_stories: int = 3
+
+    def retrieve(self, topic: str | None) -> list[Passage]:
+        """Passages for ``topic``; without one, for the window's most covered stories."""
+        if self.k < 1:
+            raise DigestError(f"k must be at least 1, got {self.k}")
+        if topic and topic.strip():
+            hits = self._search(self.store.embedder.embed([topic.strip()])[0], self.k, None)
+            return as_passages(hits)
+        return self._top_stories()
+
+    def _where(self, article_ids: list[str] | None) -> dict[str, Any] | None:
+        return date_where(self.since, self.until, self.outlet, article_ids)
+
+    def _search(
+        self, vector: np.ndarray, k: int, article_ids: list[str] | None,
+        taken: dict[str, int] | None = None,
+    ) -> list[Hit]:
+        store: Store = self.store
+        fetch_k = self.fetch_k or max(4 * k, 40)
+        hits = store.query_vector(vector, k=fetch_k, where=self._where(article_ids))
+        hits = [h for h in hits if 1.0 - h.distance >= self.min_relevance]
+        vectors = store.chunk_vectors([h.chunk.id for h in hits])
+        cap = self.per_outlet or default_per_outlet(self.k)
+        chosen = mmr_select(
+            hits, vectors, k=k, per_outlet=cap, lambda_mult=self.lambda_mult, taken=taken
+        )
+        logger.info("retrieved %d of %d candidate passages", len(chosen), len(hits))
+        return chosen
+
+    def _top_stories(self) -> list[Passage]:
+        store: Store = self.store
+        articles, vectors = store.article_vectors(self._where(None))
+        if not articles:
+            return []
+        stories = group_stories(articles, vectors)[: self.max_stories]
+        total = sum(len(s.outlets) for s in stories)
+        hits: list[Hit] = []
+        story_of: dict[str, int] = {}
+        taken: dict[str, int] = {}  # the outlet cap holds across stories, not per story
+        for index, story in enumerate(stories):
+            share = max(1, round(self.k * len(story.outlets) / total))
+            found = self._search(story.centroid, min(share, self.k - len(hits)),
+                                 story.article_ids, taken)
+            hits.extend(found)
+            story_of.update({h.article.id: index for h in found})
+            if len(hits) >= self.k:
+                break
+        return as_passages(hits, story_of)
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        """LangChain entry point: the same passages as Documents (metadata carries the ids)."""
+        return [
+            Document(
+                page_content=p.chunk.text,
+                id=p.chunk.id,
+                metadata={"passage_id": p.id, "chunk_id": p.chunk.id,
+                          "article_id": p.article.id, "outlet": p.article.outlet or "",
+                          "start": p.chunk.start, "end": p.chunk.end},
+            )
+            for p in self.retrieve(query)
+        ]
