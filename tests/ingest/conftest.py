@@ -9,38 +9,12 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
+from ingest_helpers import LocalServer
 from typer.testing import CliRunner
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
-
-
-@dataclass
-class Route:
-    """One canned response: body, status, content type and an optional delay before replying."""
-
-    body: bytes
-    content_type: str = "text/html; charset=utf-8"
-    status: int = 200
-    delay: float = 0.0
-
-
-@dataclass
-class LocalServer:
-    """A threaded HTTP server on loopback whose routes tests add; it records request headers."""
-
-    routes: dict[str, Route] = field(default_factory=dict)
-    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    base: str = ""
-
-    def add(self, path: str, body: bytes | str, **kwargs: object) -> str:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        self.routes[path] = Route(data, **kwargs)  # type: ignore[arg-type]
-        return self.base + path
 
 
 def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
@@ -57,9 +31,13 @@ def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             try:
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
-                self.send_header("Content-Length", str(len(route.body)))
+                if route.declare_length:
+                    self.send_header("Content-Length", str(len(route.body)))
+                else:
+                    self.send_header("Connection", "close")
                 self.end_headers()
-                self.wfile.write(route.body)
+                for start in range(0, len(route.body), 16384):
+                    self.wfile.write(route.body[start : start + 16384])
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout test); nothing to report
 

@@ -7,11 +7,40 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from typer.testing import CliRunner
 
 from digest.cli import app
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
+
+
+@dataclass
+class Route:
+    """One canned response: body, status, content type and an optional delay before replying."""
+
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    delay: float = 0.0
+    declare_length: bool = True  # False: no Content-Length, so only the streamed cap can stop it
+
+
+@dataclass
+class LocalServer:
+    """A threaded HTTP server on loopback whose routes tests add; it records request headers."""
+
+    routes: dict[str, Route] = field(default_factory=dict)
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    base: str = ""
+
+    def add(self, path: str, body: bytes | str, **kwargs: object) -> str:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = Route(data, **kwargs)  # type: ignore[arg-type]
+        return self.base + path
 
 
 def run_cli(runner: CliRunner, *args: str) -> tuple[int, str]:
