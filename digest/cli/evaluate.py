@@ -1,0 +1,140 @@
+"""``digest eval DIGEST`` (the faithfulness harness) and ``digest eval bench FILE.jsonl``.
+
+``eval`` is a command group whose default command checks a digest, so both spellings of the
+issue work: ``digest eval out/today.md --fail-under 0.8`` and ``digest eval bench cases.jsonl``.
+Anything after ``eval`` that is not a subcommand name is taken as the digest to check.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from digest import app as composition
+from digest.cli.common import app, console, guard, load_settings, out
+from digest.errors import ConfigError
+from digest.evaluate.report import FORMATS, render
+from digest.evaluate.run import evaluate_digest
+from digest.judges.base import Judge
+
+DEFAULT_COMMAND = "check"
+ReportFormat = Enum("ReportFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
+class _DefaultCommandGroup(TyperGroup):
+    """A group that runs ``check`` when the first argument is not one of its commands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+eval_app = typer.Typer(
+    cls=_DefaultCommandGroup,
+    no_args_is_help=True,
+    help=(
+        "Check a digest's citations and neutrality: `digest eval DIGEST` "
+        "(same as `digest eval check DIGEST`), or measure a judge: `digest eval bench FILE.jsonl`."
+    ),
+)
+app.add_typer(eval_app, name="eval")
+
+
+def build_judge(name: str, settings: Any) -> Judge:
+    """The named judge engine (``embedded``, ``lexical``, ``llm``, ``minicheck``)."""
+    try:
+        from digest.judges import get_judge
+    except ImportError as exc:  # the engines ship separately from the interface
+        raise ConfigError(f"no judge engines installed ({exc})") from exc
+    return get_judge(name, settings)
+
+
+def _fraction(value: float) -> float:
+    """``--fail-under`` takes 0.8 or 80 (a percentage)."""
+    return value / 100 if value > 1 else value
+
+
+@eval_app.command(DEFAULT_COMMAND)
+def check_cmd(
+    ctx: typer.Context,
+    digest: Annotated[Path, typer.Argument(
+        help="digest to check: Markdown or text with numbered citation markers (its X.json sidecar is used if present)",
+        exists=True, dir_okay=False, readable=True,
+    )],
+    sources: Annotated[Path | None, typer.Option(
+        "--sources", help="folder of files named 1.md, 2.txt, 3-slug.html … or a JSON/YAML map n -> file",
+    )] = None,
+    use_store: Annotated[bool, typer.Option(
+        "--store", help="look sources up in the article store by the Sources list's URLs or ids",
+    )] = False,
+    judge: Annotated[str, typer.Option(help="judge engine: embedded (offline default), lexical, llm, minicheck")] = "embedded",
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="report format")] = ReportFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write the report to FILE")] = None,
+    fail_under: Annotated[float | None, typer.Option(
+        help="CI gate: exit 1 when citation recall (ALCE: share of sentences supported by their "
+             "cited sources; uncited count as unsupported, unavailable sources left out) is below "
+             "X (0-1, or a percentage), or could not be computed",
+    )] = None,
+) -> None:
+    """Check every sentence of DIGEST: citations present, in range, supporting, needed; neutral wording."""
+    with guard():
+        settings = load_settings(ctx)
+        store = composition.build_store(settings) if use_store else None
+        report = evaluate_digest(
+            digest, sources=sources, store=store,
+            make_judge=lambda: build_judge(judge, settings),
+        )
+        rendered = render(report, fmt.value)
+    _emit(rendered, output)
+    if fail_under is not None:
+        recall = report.metric("citation_recall")
+        threshold = _fraction(fail_under)
+        if math.isnan(recall) or recall < threshold:
+            shown = "n/a" if math.isnan(recall) else f"{recall:.3f}"
+            console.print(f"[red]FAIL[/] citation recall {shown} < {threshold:.3f}")
+            raise typer.Exit(1)
+        console.print(f"[green]ok[/] citation recall {recall:.3f} >= {threshold:.3f}")
+
+
+def _emit(rendered: Any, output: Path | None) -> None:
+    if output is None:
+        if isinstance(rendered, str):
+            typer.echo(rendered.rstrip("\n"))
+        else:
+            out.print(rendered)
+        return
+    if isinstance(rendered, str):
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        with output.open("w", encoding="utf-8") as handle:
+            Console(file=handle, width=160, color_system=None).print(rendered)
+    console.print(f"wrote {output}")
+
+
+@eval_app.command("bench")
+def bench_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="labelled claims, JSON Lines {sentence, sources, label}",
+                                         exists=True, dir_okay=False)],
+    judge: Annotated[str, typer.Option(help="judge engine to measure")] = "embedded",
+    limit: Annotated[int | None, typer.Option(help="only the first N claims")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+) -> None:
+    """Measure a judge on labelled claims: ROC AUC, balanced accuracy, claims/s."""
+    with guard():
+        try:
+            from digest.judges.bench import run_bench
+        except ImportError as exc:
+            raise ConfigError(f"the judge bench is not installed ({exc})") from exc
+        result = run_bench(file, judge=judge, settings=load_settings(ctx), limit=limit)
+    if json_output:
+        typer.echo(result.to_json())
+    else:
+        out.print(result.to_table())
