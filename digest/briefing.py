@@ -18,6 +18,23 @@ from digest.models import Chunk, StoredArticle
 
 Section = Literal["summary", "body", "differences"]
 
+# How each writer is named in a digest's header (the reader should know what made it).
+WRITER_LABELS = {
+    "extractive": "extractive writer (offline; every sentence quoted verbatim from its source)",
+    "llm": "LLM writer",
+}
+
+
+def describe_window(since: datetime | None, until: datetime | None) -> str:
+    """A period in words, for headers and "nothing found" messages."""
+    if since and until:
+        return f"{since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} UTC"
+    if since:
+        return f"since {since:%Y-%m-%d %H:%M} UTC"
+    if until:
+        return f"before {until:%Y-%m-%d %H:%M} UTC"
+    return "all stored articles"
+
 
 class Passage(BaseModel):
     """A retrieved chunk as shown to a writer, under an opaque id such as ``P3``."""

@@ -11,7 +11,7 @@ it, but the selection rules are ours and plain code:
   group, and only one article of a group contributes passages;
 * a **relevance floor**, so an off-topic question yields nothing (and no digest) instead of the
   least-bad passages;
-* without a topic, the window's **most covered stories** (:func:`digest.stories.group_stories`),
+* without a topic, the window's **most covered stories** (:func:`digest.stories.top_stories`),
   each searched with its centroid, slots shared by independent coverage.
 
 Passages come back in reading order (published, article, position) under opaque ids ``P1..Pn``.
@@ -34,7 +34,7 @@ from digest.briefing import Passage
 from digest.errors import DigestError
 from digest.models import Hit, StoredArticle
 from digest.store import Store, date_where
-from digest.stories import group_stories
+from digest.stories import top_stories
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +168,7 @@ class StoreRetriever(BaseRetriever):
         articles, vectors = store.article_vectors(self._where(None))
         if not articles:
             return []
-        stories = group_stories(articles, vectors)[: self.max_stories]
+        stories = top_stories(articles, vectors, limit=self.max_stories)
         total = sum(len(s.outlets) for s in stories)
         hits: list[Hit] = []
         story_of: dict[str, int] = {}

@@ -1,0 +1,101 @@
+"""``digest brief`` as one library call: retrieve -> write -> number citations -> Briefing.
+
+The writer is chosen by name and both return the same :class:`WriterResult` (drafts citing
+passage ids), so numbering, the Sources list and the "dropped" record are one code path.
+Nothing is written here; rendering and files are :mod:`digest.render`'s job.
+
+Failure is explicit: no passage for the topic/window raises :class:`NothingToBriefError`, a
+writer that ships no cited sentence raises :class:`CitationError`. Either way there is no
+digest, never an invented one.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Literal
+
+from digest.briefing import Briefing, Passage, WriterResult, describe_window
+from digest.cite import number_citations
+from digest.errors import CitationError, ConfigError
+from digest.extractive import write_extractive
+from digest.retrieve import NothingToBriefError, StoreRetriever
+from digest.store import Store
+
+logger = logging.getLogger(__name__)
+
+Writer = Literal["llm", "extractive"]
+
+
+def _write(
+    writer: Writer, passages: list[Passage], *, store: Store, topic: str | None, chat_model: Any
+) -> WriterResult:
+    if writer == "extractive":
+        return write_extractive(passages, embedder=store.embedder, topic=topic)
+    if writer == "llm":
+        if chat_model is None:
+            raise ConfigError(
+                "the LLM writer needs a chat model: set OPENAI_API_KEY (and OPENAI_BASE_URL for "
+                "a compatible server), or use --writer extractive"
+            )
+        try:
+            from digest.write_llm import write_llm
+        except ImportError as exc:  # the LLM writer is an optional module of this package
+            raise ConfigError(f"the LLM writer is not available ({exc}); use --writer extractive") from exc
+        return write_llm(passages, topic=topic, chat_model=chat_model)
+    raise ConfigError(f"unknown writer {writer!r}: use 'llm' or 'extractive'")
+
+
+def build_briefing(
+    store: Store,
+    *,
+    topic: str | None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    outlet: str | None = None,
+    k: int = 12,
+    writer: Writer = "extractive",
+    chat_model: Any = None,
+    now: datetime,
+    per_outlet: int | None = None,
+) -> Briefing:
+    """A finished briefing for ``topic`` (None: the window's most covered stories)."""
+    topic = topic.strip() if topic and topic.strip() else None
+    retriever = StoreRetriever(
+        store=store, k=k, since=since, until=until, outlet=outlet, per_outlet=per_outlet
+    )
+    passages = retriever.retrieve(topic)
+    if not passages:
+        what = f"the topic {topic!r}" if topic else "any story"
+        where = f" from {outlet}" if outlet else ""
+        raise NothingToBriefError(
+            f"no stored passage matches {what}{where} ({describe_window(since, until)}); "
+            "nothing to brief, so no digest was written. Widen --since/--from/--to, drop "
+            "--outlet, or ingest more articles."
+        )
+    logger.info("%d passages from %d articles", len(passages),
+                len({p.article.id for p in passages}))
+    result = _write(writer, passages, store=store, topic=topic, chat_model=chat_model)
+    sentences, sources, dropped = number_citations(result.drafts, passages)
+    dropped = [*result.dropped, *dropped]
+    if not sentences:
+        raise CitationError(
+            f"the {writer} writer produced no sentence with a valid citation "
+            f"({len(dropped)} dropped); no digest was written"
+        )
+    if not any(s.section == "summary" for s in sentences):
+        logger.warning("no headline summary survived citation checks")
+    return Briefing(
+        title=topic or "Most covered stories",
+        topic=topic,
+        window_start=since,
+        window_end=until,
+        generated_at=now,
+        writer=writer,
+        model=result.model,
+        sentences=sentences,
+        sources=sources,
+        passages=passages,
+        dropped=dropped,
+        usage=result.usage,
+    )

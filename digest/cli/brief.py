@@ -1,0 +1,109 @@
+"""``digest brief``: a cited, neutral briefing on a topic or on the period's top stories.
+
+Default writer: ``llm`` when an LLM is configured (``OPENAI_API_KEY`` or ``OPENAI_BASE_URL``),
+otherwise the offline ``extractive`` writer, so a fresh machine with no key still gets a
+digest and a configured one gets prose. ``--writer`` overrides either way.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from digest import app as composition
+from digest.brief import build_briefing
+from digest.cli.common import app, console, guard, load_settings
+from digest.config import Settings
+from digest.errors import ConfigError
+from digest.readers import parse_date
+from digest.render import Format, render, write_briefing
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+_SUFFIX_FORMATS: dict[str, Format] = {".md": "md", ".json": "json", ".html": "html", ".htm": "html"}
+
+
+def parse_since(value: str, now: datetime) -> datetime:
+    """``2d`` / ``12h`` / ``1w`` before ``now``, or a date/time."""
+    match = _DURATION.match(value)
+    if match:
+        return now - timedelta(**{_UNITS[match[2]]: int(match[1])})
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ConfigError(f"--since {value!r}: use a duration like 2d, 12h, 1w or a date")
+    return parsed
+
+
+def _date(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ConfigError(f"{option} {value!r} is not a date (use YYYY-MM-DD)")
+    if end_of_day and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        parsed += timedelta(days=1)  # --to 2026-05-20 includes that whole day
+    return parsed
+
+
+def _chat_model(settings: Settings, model: str | None) -> Any:
+    try:
+        from digest.llm import build_chat_model
+    except ImportError as exc:
+        raise ConfigError(f"the LLM writer is not available ({exc}); use --writer extractive") from exc
+    return build_chat_model(settings, model)
+
+
+@app.command("brief")
+def brief_cmd(
+    ctx: typer.Context,
+    topic: Annotated[str | None, typer.Argument(
+        help="question or topic; omit for the period's most covered stories")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="window start: a duration before now (2d, 12h, 1w) or a date")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="published on/after (YYYY-MM-DD)")] = None,
+    date_to: Annotated[str | None, typer.Option(
+        "--to", help="published up to and including this day (YYYY-MM-DD)")] = None,
+    outlet: Annotated[str | None, typer.Option(help="only articles from this outlet")] = None,
+    k: Annotated[int, typer.Option("-k", help="at most this many passages", min=1)] = 12,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="write here (atomically; Markdown also gets a .json sidecar)")] = None,
+    writer: Annotated[str | None, typer.Option(
+        help="llm or extractive (default: llm if OPENAI_API_KEY/OPENAI_BASE_URL is set)")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="md, json or html (default: from -o's suffix, else md)")] = None,
+    model: Annotated[str | None, typer.Option(help="chat model for --writer llm")] = None,
+    now: Annotated[str | None, typer.Option(
+        help="treat this ISO time as 'now' (reproducible --since windows and headers)")] = None,
+) -> None:
+    """Write a neutral briefing in which every sentence carries [n] citations."""
+    with guard():
+        settings = load_settings(ctx)
+        clock = _date(now, "--now") or datetime.now(UTC)
+        if since and date_from:
+            raise ConfigError("give either --since or --from, not both")
+        start = parse_since(since, clock) if since else _date(date_from, "--from")
+        end = _date(date_to, "--to", end_of_day=True)
+        chosen = writer or ("llm" if settings.openai_api_key or settings.openai_base_url
+                            else "extractive")
+        if chosen not in ("llm", "extractive"):
+            raise ConfigError(f"--writer {chosen!r}: use llm or extractive")
+        suffix = output.suffix.lower() if output else ""
+        form = fmt or _SUFFIX_FORMATS.get(suffix, "md")
+        if form not in ("md", "json", "html"):
+            raise ConfigError(f"--format {form!r}: use md, json or html")
+        chat_model = _chat_model(settings, model) if chosen == "llm" else None
+        briefing = build_briefing(
+            composition.build_store(settings), topic=topic, since=start, until=end,
+            outlet=outlet, k=k, writer=chosen, chat_model=chat_model, now=clock,  # type: ignore[arg-type]
+        )
+        if output is None:
+            typer.echo(render(briefing, form), nl=False)  # type: ignore[arg-type]
+        else:
+            for path in write_briefing(briefing, output, form):  # type: ignore[arg-type]
+                console.print(f"wrote {path}")
+    if briefing.dropped:
+        console.print(f"[yellow]{len(briefing.dropped)} sentence(s) dropped[/] (see the JSON form)")

@@ -1,0 +1,167 @@
+"""Briefing -> Markdown / JSON / HTML, and the atomic file writer.
+
+Pure functions over a :class:`Briefing`; the ``[n]`` markers are added here, from citation
+data, never taken from writer text. Sentence text is untrusted (it is quoted from articles or
+written by a model that read them), so before it enters a template it is flattened to one line
+and Markdown-escaped (a sentence containing "[3]" or "## Sources" cannot forge a citation or a
+section); the HTML template autoescapes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from itertools import groupby
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from digest.briefing import WRITER_LABELS, Briefing, CitedSentence, describe_window
+
+logger = logging.getLogger(__name__)
+
+Format = Literal["md", "json", "html"]
+SENTENCES_PER_PARAGRAPH = 3
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_LINE_START = re.compile(r"^([#>+\-=]|\d+[.)])")
+_END = re.compile(r"([.!?]+)([\"”’')]*)$")
+
+
+def _env(autoescape: bool) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("digest", "templates"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def flat(text: str) -> str:
+    """One line, single spaces: untrusted text cannot start a new block."""
+    return " ".join(text.split())
+
+
+def md_escape(text: str) -> str:
+    escaped = _MD_SPECIAL.sub(r"\\\1", flat(text))
+    return _LINE_START.sub(r"\\\1", escaped)
+
+
+def marker(numbers: list[int]) -> str:
+    return "[" + ", ".join(str(n) for n in numbers) + "]"
+
+
+def with_marker(text: str, numbers: list[int]) -> str:
+    """Put ``[1, 3]`` before the sentence's final stop, as the seed digests do."""
+    match = _END.search(text)
+    if match and not match.group(2):
+        return f"{text[: match.start()]} {marker(numbers)}{match.group(1)}"
+    return f"{text} {marker(numbers)}"
+
+
+def _joined(clauses: list[CitedSentence], escape: bool) -> str:
+    """Clauses of one group -> "Some reports say … [1]; others say … [4]."."""
+    parts = [f"{md_escape(c.text) if escape else flat(c.text)} {marker(c.numbers)}" for c in clauses]
+    return "; ".join(parts) + "."
+
+
+def sentence_units(sentences: list[CitedSentence]) -> list[list[CitedSentence]]:
+    """Sentences, with the clauses of a group kept together as one unit."""
+    units: list[list[CitedSentence]] = []
+    for group, items in groupby(sentences, key=lambda s: s.group):
+        units.extend([list(items)] if group is not None else [[s] for s in items])
+    return units
+
+
+def markdown_context(briefing: Briefing) -> dict[str, Any]:
+    def line(unit: list[CitedSentence]) -> str:
+        if len(unit) > 1 or unit[0].group is not None:
+            return _joined(unit, escape=True)
+        return with_marker(md_escape(unit[0].text), unit[0].numbers)
+
+    body = [s for s in briefing.sentences if s.section == "body"]
+    paragraphs: list[str] = []
+    for _story, items in groupby(body, key=lambda s: s.story):
+        units = sentence_units(list(items))
+        for i in range(0, len(units), SENTENCES_PER_PARAGRAPH):
+            paragraphs.append(" ".join(line(u) for u in units[i : i + SENTENCES_PER_PARAGRAPH]))
+    return {
+        "b": briefing,
+        "title": md_escape(briefing.title),
+        "header": header(briefing),
+        "summary": [line(u) for u in sentence_units([s for s in briefing.sentences if s.section == "summary"])],
+        "paragraphs": paragraphs,
+        "differences": [line(u) for u in sentence_units(
+            [s for s in briefing.sentences if s.section == "differences"])],
+        "sources": [source_line(s.n, s.article, escape=True) for s in briefing.sources],
+    }
+
+
+def header(briefing: Briefing) -> str:
+    writer = WRITER_LABELS.get(briefing.writer, briefing.writer)
+    model = f" ({briefing.model})" if briefing.model else ""
+    parts = [
+        f"Written by the {writer}{model}",
+        describe_window(briefing.window_start, briefing.window_end),
+        f"{len(briefing.sources)} sources",
+        f"generated {briefing.generated_at:%Y-%m-%d %H:%M} UTC",
+    ]
+    return " · ".join(parts)
+
+
+def source_line(n: int, article: Any, *, escape: bool) -> str:
+    clean = md_escape if escape else flat
+    date = f" ({article.published:%Y-%m-%d})" if article.published else ""
+    url = f" {article.url}" if article.url else ""
+    return f"[{n}] {clean(article.outlet or 'Unknown outlet')} — {clean(article.title or 'Untitled')}{date}{url}"
+
+
+def render_markdown(briefing: Briefing) -> str:
+    return _env(False).get_template("brief.md.j2").render(**markdown_context(briefing))
+
+
+def render_json(briefing: Briefing) -> str:
+    return briefing.model_dump_json(indent=2) + "\n"
+
+
+def render_html(briefing: Briefing) -> str:
+    from digest.render_html import html_context
+
+    return _env(True).get_template("brief.html.j2").render(**html_context(briefing))
+
+
+def render(briefing: Briefing, fmt: Format) -> str:
+    renderers = {"md": render_markdown, "json": render_json, "html": render_html}
+    return renderers[fmt](briefing)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temp file in the same directory and ``os.replace``: never a half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_briefing(briefing: Briefing, path: Path, fmt: Format) -> list[Path]:
+    """Write ``path`` (and, for Markdown, its ``.json`` sidecar first). Returns what was written."""
+    written = []
+    if fmt == "md":
+        sidecar = path.with_suffix(".json")
+        write_atomic(sidecar, render_json(briefing))
+        written.append(sidecar)
+    write_atomic(path, render(briefing, fmt))
+    written.append(path)
+    logger.info("wrote %s", ", ".join(map(str, written)))
+    return written
