@@ -1,0 +1,248 @@
+"""The LLM writer: a LangChain chain (prompt → chat model → structured output) over passages.
+
+Why it is shaped this way:
+
+* The model sees passages under opaque ids (``P1``, ``P2``, …), never article numbers, URLs
+  or store ids, and answers with JSON (sentences, each with the passage ids it rests on). Our
+  code, not the model, later turns passage ids into ``[n]`` (``digest.cite``), so the model
+  cannot invent a source number.
+* Article text is untrusted: it is fenced inside a ``<data>`` block, angle brackets in it are
+  neutralised, and the system prompt says that only the system prompt gives instructions.
+* A sentence citing an id that was not given, or citing nothing, gets one bounded repair
+  request that names the problem; whatever is still wrong afterwards is dropped and recorded
+  in ``WriterResult.dropped`` with its reason, never silently stripped.
+* Transport and format failures are retried with backoff in :func:`digest.llm.invoke_structured`
+  and end in an :class:`~digest.errors.LLMError`; the caller writes files only after success.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel, ConfigDict
+
+from digest.briefing import DraftSentence, Dropped, Passage, Section, WriterResult
+from digest.errors import LLMError
+from digest.llm import UsageMeter, invoke_structured
+from digest.prompts import Prompt, load_prompt
+
+logger = logging.getLogger(__name__)
+
+SECTIONS: tuple[Section, ...] = ("summary", "body", "differences")
+
+
+class _Sentence(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    passage_ids: list[str]
+    section: Section
+
+
+class _Answer(BaseModel):
+    """The model's answer, validated by us (the JSON schema alone is not enforced by every
+    OpenAI-compatible server)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sentences: list[_Sentence]
+
+
+def answer_schema(ids: list[str]) -> dict[str, Any]:
+    """JSON schema of the answer; ``passage_ids`` is an enum of the ids actually given, so a
+    server that enforces schemas (OpenAI strict mode, vLLM, llama.cpp grammars) cannot even
+    emit an unknown id."""
+    sentence = {
+        "type": "object",
+        "properties": {
+            "text": {"type": "string", "description": "one neutral, attributed sentence"},
+            "passage_ids": {
+                "type": "array",
+                "items": {"type": "string", "enum": ids},
+                "description": "ids of the passages that support the whole sentence",
+            },
+            "section": {"type": "string", "enum": list(SECTIONS)},
+        },
+        "required": ["text", "passage_ids", "section"],
+        "additionalProperties": False,
+    }
+    return {
+        "title": "briefing",
+        "description": "A neutral briefing: sentences, each citing the passages it rests on.",
+        "type": "object",
+        "properties": {"sentences": {"type": "array", "items": sentence}},
+        "required": ["sentences"],
+        "additionalProperties": False,
+    }
+
+
+@dataclass(frozen=True)
+class WriterPrompts:
+    """The three templates of this writer; ``versions`` goes into run records."""
+
+    system: Prompt
+    user: Prompt
+    repair: Prompt
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {p.name: p.sha256 for p in (self.system, self.user, self.repair)}
+
+
+def load_writer_prompts(directory: Path | None = None) -> WriterPrompts:
+    return WriterPrompts(
+        system=load_prompt("brief_system", [], directory),
+        user=load_prompt("brief_user", ["topic", "passages"], directory),
+        repair=load_prompt("brief_repair", ["problems", "valid_ids"], directory),
+    )
+
+
+def show_passages(passages: list[Passage]) -> list[dict[str, str]]:
+    """The passages as the model sees them, under aliases ``P1..Pn``, grouped by article.
+
+    Grouping an article's passages together (in text order) helps attribution, and the
+    sentence overlap between neighbouring chunks of one article is shown once: a passage's
+    shown text is always a part of its chunk, so any sentence drawn from it stays supported.
+    """
+    order: dict[str, int] = {}
+    for p in passages:
+        order.setdefault(p.article.id, len(order))
+    ranked = sorted(passages, key=lambda p: (order[p.article.id], p.chunk.start))
+    shown: list[dict[str, str]] = []
+    previous_end: dict[str, tuple[int, str]] = {}
+    for index, p in enumerate(ranked, start=1):
+        alias = f"P{index}"
+        text = p.chunk.text
+        end, last_alias = previous_end.get(p.article.id, (p.chunk.start, ""))
+        if end > p.chunk.start:
+            text = p.chunk.text[end - p.chunk.start:].lstrip() or f"(same text as {last_alias})"
+        previous_end[p.article.id] = (max(end, p.chunk.end), alias)
+        shown.append({
+            "id": alias,
+            "passage_id": p.id,
+            "outlet": p.article.outlet or "unknown outlet",
+            "published": p.article.published.date().isoformat() if p.article.published else "unknown",
+            "title": p.article.title or "untitled",
+            "text": text,
+        })
+    return shown
+
+
+def _chain(chat_model: BaseChatModel, ids: list[str]) -> Runnable[list[BaseMessage], Any]:
+    """prompt messages → model → structured output (raw message kept for usage and repair).
+
+    The schema is a plain dict, so the JSON is parsed by LangChain's parser and a malformed
+    answer comes back as ``parsing_error`` with its usage intact, instead of an exception
+    raised inside the ``openai`` client that would lose the token count.
+    """
+    structured = chat_model.with_structured_output(
+        answer_schema(ids), method="json_schema", include_raw=True, strict=True
+    )
+    return RunnableLambda(list).with_config(run_name="brief_prompt") | structured
+
+
+def _problem(sentence: _Sentence, valid: set[str]) -> str | None:
+    if not sentence.text.strip():
+        return "is empty"
+    if not sentence.passage_ids:
+        return "cites no passage"
+    unknown = [i for i in sentence.passage_ids if i not in valid]
+    if unknown:
+        return f"cites passage id(s) that were not given: {', '.join(unknown)}"
+    return None
+
+
+def _triage(answer: _Answer, valid: set[str]) -> tuple[list[_Sentence], list[tuple[_Sentence, str]]]:
+    good: list[_Sentence] = []
+    bad: list[tuple[_Sentence, str]] = []
+    for sentence in answer.sentences:
+        problem = _problem(sentence, valid)
+        if problem:
+            bad.append((sentence, problem))
+        else:
+            good.append(sentence)
+    return good, bad
+
+
+def write_llm(
+    passages: list[Passage],
+    *,
+    topic: str | None,
+    chat_model: BaseChatModel,
+    max_repairs: int = 1,
+    max_attempts: int = 3,
+    backoff: float = 1.0,
+    prompts_dir: Path | None = None,
+) -> WriterResult:
+    """Write cited draft sentences from ``passages`` with an injected chat model.
+
+    Returns drafts citing the callers' ``Passage.id`` values, the dropped sentences with
+    reasons, and the usage summed over every request. Raises :class:`LLMError` when the model
+    stays unreachable or malformed after ``max_attempts``, or when no sentence survives.
+    """
+    if not passages:
+        raise LLMError("no passages to write from: nothing matched the topic or period")
+    prompts = load_writer_prompts(prompts_dir)
+    shown = show_passages(passages)
+    alias_to_id = {s["id"]: s["passage_id"] for s in shown}
+    valid = set(alias_to_id)
+    chain = _chain(chat_model, list(alias_to_id))
+    meter = UsageMeter(model=getattr(chat_model, "model_name", None))
+    where = str(getattr(chat_model, "openai_api_base", None) or "the configured server")
+    messages: list[BaseMessage] = [
+        SystemMessage(prompts.system.render()),
+        HumanMessage(prompts.user.render(topic=topic, passages=shown)),
+    ]
+
+    def call() -> tuple[_Answer, AIMessage]:
+        return invoke_structured(chain, messages, validate=_Answer.model_validate, meter=meter,
+                                 max_attempts=max_attempts, backoff=backoff, where=where)
+
+    answer, raw = call()
+    good, bad = _triage(answer, valid)
+    note = ""
+    for round_ in range(1, max_repairs + 1):
+        if not bad:
+            break
+        logger.info("repair %d: %d sentence(s) with bad citations", round_, len(bad))
+        problems = [{"text": s.text, "cited": s.passage_ids or "nothing", "problem": p}
+                    for s, p in bad]
+        messages += [AIMessage(content=raw.content),
+                     HumanMessage(prompts.repair.render(problems=problems,
+                                                        valid_ids=list(alias_to_id)))]
+        try:
+            answer, raw = call()
+        except LLMError as exc:  # keep the first answer's good sentences, drop the rest
+            logger.warning("repair request failed, dropping the sentences instead: %s", exc)
+            note = f"; the repair request failed ({exc})"
+            break
+        good, bad = _triage(answer, valid)
+        note = "; still wrong after the repair request"
+
+    dropped = [Dropped(text=s.text, reason=problem + note) for s, problem in bad]
+    for item in dropped:
+        logger.warning("dropped sentence %r: %s", item.text[:80], item.reason)
+    if not good:
+        raise LLMError(
+            f"the model returned no sentence citing the given passages ({len(dropped)} dropped); "
+            "try another --model or --writer extractive"
+        )
+    by_id = {p.id: p for p in passages}
+    drafts = []
+    for s in good:
+        ids = [alias_to_id[a] for a in dict.fromkeys(s.passage_ids)]
+        # a sentence belongs to the story of the first passage it cites (daily digests)
+        story = int(getattr(by_id[ids[0]], "story", 0))
+        drafts.append(DraftSentence(text=s.text.strip(), section=s.section, passage_ids=ids,
+                                    story=story))
+    usage = meter.usage()
+    logger.info("LLM writer: %d sentences, %d dropped, %d requests, %d+%d tokens",
+                len(drafts), len(dropped), usage.requests, usage.prompt_tokens,
+                usage.completion_tokens)
+    return WriterResult(drafts=drafts, dropped=dropped, usage=usage, model=meter.model)

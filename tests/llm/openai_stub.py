@@ -1,0 +1,252 @@
+"""A scripted OpenAI-compatible HTTP server on 127.0.0.1 for tests and benchmarks.
+
+Why a real server and not a fake chat model: the LLM path must be exercised through the real
+``openai`` client and ``langchain-openai`` (request payloads, ``response_format``, usage
+parsing, HTTP status handling, client timeouts). Only the model's *answers* are scripted.
+
+Usage::
+
+    with OpenAIStub() as stub:
+        stub.push(reply({"sentences": [...]}), error(429), reply("not json"))
+        model = ChatOpenAI(base_url=stub.base_url, api_key="test", max_retries=0, ...)
+        ...
+        assert stub.requests[0].model == "gpt-4o-mini"
+
+or, in pytest, the ``openai_stub`` fixture (import it into a conftest or test module:
+``from openai_stub import openai_stub``). Other test folders can reach this module by putting
+``tests/llm`` on ``sys.path`` in their own conftest.
+
+Answers are served in order from a queue; when the queue is empty the optional ``responder``
+callable builds one from the request, else the stub answers 500 with a message saying the
+script ran out (so an unexpected extra call fails the test loudly).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+logger = logging.getLogger(__name__)
+
+
+def approx_tokens(text: str) -> int:
+    """The stub's default token count: about four characters per token (no tokenizer needed)."""
+    return max(1, (len(text) + 3) // 4) if text else 0
+
+
+@dataclass
+class Reply:
+    """One scripted answer: a chat completion (``content``) or an HTTP error (``status``)."""
+
+    content: str | None = None
+    status: int = 200
+    delay: float = 0.0  # seconds to sleep before answering (client-timeout tests)
+    prompt_tokens: int | None = None  # None: counted from the request (chars / 4)
+    completion_tokens: int | None = None  # None: counted from ``content``
+    headers: dict[str, str] = field(default_factory=dict)
+    finish_reason: str = "stop"
+    error_message: str = "scripted error"
+
+
+def reply(content: str | dict[str, Any] | list[Any], **kwargs: Any) -> Reply:
+    """A 200 answer; dicts and lists are JSON-encoded, strings are sent as they are."""
+    text = content if isinstance(content, str) else json.dumps(content)
+    return Reply(content=text, **kwargs)
+
+
+def error(status: int, message: str = "scripted error", **kwargs: Any) -> Reply:
+    """An HTTP error answer in OpenAI's error shape (e.g. 429, 500, 503)."""
+    return Reply(status=status, error_message=message, **kwargs)
+
+
+def slow(seconds: float, inner: Reply | None = None) -> Reply:
+    """An answer that arrives only after ``seconds`` (longer than the client timeout)."""
+    base = inner or reply({"sentences": []})
+    base.delay = seconds
+    return base
+
+
+@dataclass
+class Recorded:
+    """A request the stub received, with its JSON body (the ``Authorization`` header dropped)."""
+
+    path: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+    @property
+    def model(self) -> str | None:
+        return self.body.get("model")
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return list(self.body.get("messages", []))
+
+    def text(self) -> str:
+        """All message contents joined: what the model was shown."""
+        parts: list[str] = []
+        for message in self.messages:
+            content = message.get("content")
+            if isinstance(content, str):
+                parts.append(content)
+            elif isinstance(content, list):
+                parts.extend(str(p.get("text", "")) for p in content if isinstance(p, dict))
+        return "\n".join(parts)
+
+
+Responder = Callable[[Recorded], Reply]
+
+
+class OpenAIStub:
+    """A threaded HTTP server implementing ``POST /v1/chat/completions`` with scripted answers."""
+
+    def __init__(self, responder: Responder | None = None) -> None:
+        self.responder = responder
+        self.requests: list[Recorded] = []
+        self._queue: deque[Reply] = deque()
+        self._lock = threading.Lock()
+        self._closing = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- scripting -------------------------------------------------------------------------
+    def push(self, *replies: Reply) -> OpenAIStub:
+        with self._lock:
+            self._queue.extend(replies)
+        return self
+
+    @property
+    def pending(self) -> int:
+        """Scripted answers not served yet (a test can assert the script was used up)."""
+        with self._lock:
+            return len(self._queue)
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None, "stub not started"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> OpenAIStub:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        self._closing.set()  # wakes handlers sleeping in a scripted delay
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> OpenAIStub:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- serving ---------------------------------------------------------------------------
+    def _next(self, recorded: Recorded) -> Reply:
+        with self._lock:
+            self.requests.append(recorded)
+            if self._queue:
+                return self._queue.popleft()
+        if self.responder is not None:
+            return self.responder(recorded)
+        return error(500, "openai_stub: no scripted answer left for this request")
+
+    def _sleep(self, seconds: float) -> None:
+        self._closing.wait(seconds)
+
+    def completion(self, recorded: Recorded, answer: Reply) -> dict[str, Any]:
+        content = answer.content or ""
+        prompt = answer.prompt_tokens
+        if prompt is None:
+            prompt = approx_tokens(recorded.text())
+        completion = answer.completion_tokens
+        if completion is None:
+            completion = approx_tokens(content)
+        return {
+            "id": f"chatcmpl-stub-{len(self.requests)}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": recorded.model or "stub-model",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content, "refusal": None},
+                    "finish_reason": answer.finish_reason,
+                    "logprobs": None,
+                }
+            ],
+            "usage": {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+            },
+        }
+
+
+def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body = json.loads(raw or b"{}")
+            except json.JSONDecodeError:
+                body = {"_raw": raw.decode("utf-8", "replace")}
+            headers = {k.lower(): v for k, v in self.headers.items() if k.lower() != "authorization"}
+            recorded = Recorded(path=self.path, body=body, headers=headers)
+            if not self.path.rstrip("/").endswith("/chat/completions"):
+                self._send(404, {"error": {"message": f"stub: no route {self.path}"}}, {})
+                return
+            answer = stub._next(recorded)
+            if answer.delay:
+                stub._sleep(answer.delay)
+            if answer.status != 200:
+                payload = {"error": {"message": answer.error_message, "type": "stub_error",
+                                     "code": str(answer.status)}}
+                self._send(answer.status, payload, answer.headers)
+                return
+            self._send(200, stub.completion(recorded, answer), answer.headers)
+
+        def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str]) -> None:
+            data = json.dumps(payload).encode("utf-8")
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeout test); nothing to answer
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            logger.debug("openai_stub: " + format, *args)
+
+    return Handler
+
+
+@pytest.fixture
+def openai_stub() -> Iterator[OpenAIStub]:
+    """A started stub; its ``base_url`` goes into ``OPENAI_BASE_URL`` or ``ChatOpenAI``."""
+    with OpenAIStub() as stub:
+        yield stub
