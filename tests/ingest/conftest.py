@@ -16,7 +16,6 @@ from ingest_helpers import LocalServer
 from typer.testing import CliRunner
 
 
-
 def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)

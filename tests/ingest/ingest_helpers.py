@@ -6,11 +6,14 @@ The fake embedder stands in only for "some other embedding model" in the mismatc
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from click.testing import Result
 from typer.testing import CliRunner
 
 from digest.cli import app
@@ -43,10 +46,20 @@ class LocalServer:
         return self.base + path
 
 
-def run_cli(runner: CliRunner, *args: str) -> tuple[int, str]:
-    """Invoke ``digest ARGS`` in-process; returns (exit code, stdout + stderr)."""
-    result = runner.invoke(app, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
+def run_cli(runner: CliRunner, *args: str) -> Result:
+    """Invoke ``digest ARGS`` in-process, as a user would from a shell."""
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def ingest_json(runner: CliRunner, *args: str) -> tuple[int, dict[str, Any]]:
+    """``digest ingest --json ARGS``: exit code and the parsed report."""
+    result = run_cli(runner, "ingest", "--json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace, so checks survive the terminal's line wrapping."""
+    return "".join(text.split())
 
 
 class HashEmbedder:
