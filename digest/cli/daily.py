@@ -1,0 +1,234 @@
+"""``digest init``, ``digest daily``, ``digest runs``, ``digest schedule``."""
+
+from __future__ import annotations
+
+import os
+import signal
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from digest import app as composition
+from digest.cli.common import app, console, guard, load_settings, out
+from digest.daily import DailyResult, run_daily
+from digest.daily_write import SectionWriter, extractive_writer, llm_writer
+from digest.errors import ConfigError
+from digest.ingest import IngestOptions
+from digest.project import PROJECT_FILE, Project, find_project, load_project, write_example
+from digest.runs import read_records, runs
+from digest.schedule import (
+    CrontabCommand,
+    CrontabFile,
+    ScheduleSpec,
+    cron_block,
+    install_cron,
+    install_systemd,
+    parse_at,
+    remove_cron,
+    remove_systemd,
+    run_systemctl,
+    systemd_units,
+)
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help=f"project file (default: ./{PROJECT_FILE})")
+]
+STAGES = ("ingested", "grouped", "written", "rendered")
+
+
+def _project(config: Path | None) -> tuple[Path, Project]:
+    path = find_project(config, Path.cwd())
+    return path, load_project(path)
+
+
+@app.command("init")
+def init_cmd(
+    path: Annotated[Path, typer.Argument(help="where to write it")] = Path(PROJECT_FILE),
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
+) -> None:
+    """Write a commented example digest.toml for `digest daily`."""
+    with guard():
+        written = write_example(path, force=force)
+    out.print(f"wrote {written}; edit its sources, then run `digest daily`")
+
+
+def _writer(ctx: typer.Context, project: Project, embedder: object) -> SectionWriter:
+    if project.writer == "extractive":
+        return extractive_writer(embedder)  # type: ignore[arg-type]
+    from digest.llm import build_chat_model
+
+    settings = load_settings(ctx)
+    model = project.model or settings.llm_model
+    return llm_writer(build_chat_model(settings, model), model)
+
+
+def _parse_now(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"--now {value!r}: use ISO 8601 with an offset") from exc
+    if parsed.tzinfo is None:
+        raise ConfigError(f"--now {value!r}: give a UTC offset, e.g. 2026-05-19T07:00:00+00:00")
+    return parsed
+
+
+def _kill_after(stage: str | None):  # noqa: ANN202 - a test hook, see --fault-after
+    def fault(reached: str) -> None:
+        if reached == stage:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return fault
+
+
+@app.command("daily")
+def daily_cmd(
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="rebuild a past day's digest from the store (YYYY-MM-DD)")
+    ] = None,
+    html: Annotated[bool, typer.Option("--html", help="also write the HTML page")] = False,
+    now: Annotated[str | None, typer.Option(hidden=True, help="pretend it is this time (ISO)")] = None,
+    fault_after: Annotated[
+        str | None, typer.Option(hidden=True, help=f"SIGKILL itself after a stage: {STAGES}")
+    ] = None,
+) -> None:
+    """Ingest what is new and write today's digest, one section per story (idempotent)."""
+    with guard():
+        _, project = _project(config)
+        if html:
+            project = project.model_copy(update={"html": True})
+        backfill = _parse_day(day)
+        settings = load_settings(ctx, store=project.store)
+        store = composition.build_store(settings)
+        fetcher = None if backfill else composition.build_fetcher(settings)
+        try:
+            result = run_daily(
+                project, store=store, fetcher=fetcher,
+                writer=_writer(ctx, project, store.embedder), now=_parse_now(now),
+                backfill=backfill, fault=_kill_after(fault_after) if fault_after else None,
+                ingest_options=IngestOptions(
+                    chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
+                    near_duplicate_threshold=settings.near_duplicate_threshold,
+                ),
+            )
+        finally:
+            if fetcher is not None:
+                fetcher.close()
+    _print_result(result)
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"--date {value!r}: use YYYY-MM-DD") from exc
+
+
+def _print_result(result: DailyResult) -> None:
+    r = result.record
+    for failed in r.failed_sources:
+        console.print(f"[yellow]source failed[/] {failed.source}: {failed.reason}")
+    files = ", ".join(r.files) or "no file"
+    what = {
+        "written": f"wrote {files}",
+        "no-news": f"no new coverage; wrote {files}",
+        "unchanged": f"nothing new; kept {files}",
+        "skipped": "no new coverage; nothing written (no_news = \"skip\")",
+    }.get(r.outcome, r.outcome)
+    out.print(f"{r.digest_date}: {what} ({r.articles} article(s), {r.new_articles} new, "
+              f"{r.stories} stor{'y' if r.stories == 1 else 'ies'}, {r.duration_s:.1f} s)")
+
+
+@app.command("runs")
+def runs_cmd(
+    config: ConfigOption = None,
+    limit: Annotated[int, typer.Option("-n", "--limit", help="show the last N runs")] = 20,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON lines")] = False,
+) -> None:
+    """Show the run records of `digest daily` (newest last)."""
+    with guard():
+        _, project = _project(config)
+        shown = runs(read_records(project.runs_file))[-limit:]
+    if json_output:
+        for record in shown:
+            out.print(record.model_dump_json(), highlight=False)
+        return
+    table = Table("started", "date", "window", "outcome", "articles", "new", "stories",
+                  "writer", "tokens", "seconds", "failed sources")
+    for r in shown:
+        outcome = "interrupted" if r.event == "start" else r.outcome
+        table.add_row(
+            r.started_at.strftime("%Y-%m-%d %H:%M"), str(r.digest_date) + (" (backfill)" if r.backfill else ""),
+            f"{r.window_start:%m-%d %H:%M} – {r.window_end:%m-%d %H:%M}", outcome,
+            str(r.articles), str(r.new_articles), str(r.stories), r.writer,
+            str(r.prompt_tokens + r.completion_tokens), f"{r.duration_s:.1f}",
+            str(len(r.failed_sources)),
+        )
+    out.print(table)
+    if not shown:
+        console.print(f"no runs recorded in {project.runs_file}")
+
+
+@app.command("schedule")
+def schedule_cmd(
+    ctx: typer.Context,
+    at: Annotated[str, typer.Option("--at", help="daily at HH:MM, this machine's local time")] = "07:00",
+    config: ConfigOption = None,
+    systemd: Annotated[bool, typer.Option("--systemd", help="a systemd user timer, not cron")] = False,
+    install: Annotated[bool, typer.Option("--install", help="install it (default: print it)")] = False,
+    remove: Annotated[bool, typer.Option("--remove", help="uninstall it")] = False,
+    log: Annotated[Path | None, typer.Option(help="log file (default: STATE_DIR/daily.log)")] = None,
+    crontab_file: Annotated[Path | None, typer.Option(hidden=True, help="edit this file, not `crontab`")] = None,
+    unit_dir: Annotated[Path | None, typer.Option(hidden=True, help="systemd user unit directory")] = None,
+) -> None:
+    """Print (or --install / --remove) a crontab line or systemd timer running `digest daily`."""
+    with guard():
+        path, project = _project(config)
+        settings = load_settings(ctx, store=project.store)
+        spec = ScheduleSpec(
+            at=parse_at(at), config=path,
+            log=(log or project.state_dir / "daily.log").resolve(),
+            env={"DIGEST_HOME": str(settings.home.resolve())},
+        )
+        if systemd:
+            _schedule_systemd(spec, install, remove, unit_dir)
+        else:
+            _schedule_cron(spec, install, remove, crontab_file)
+
+
+def _schedule_cron(spec: ScheduleSpec, install: bool, remove: bool, file: Path | None) -> None:
+    crontab = CrontabFile(file) if file else CrontabCommand()
+    if remove:
+        found = remove_cron(spec, crontab)
+        out.print(f"removed {spec.name} from the crontab" if found else f"{spec.name} was not installed")
+    elif install:
+        install_cron(spec, crontab)
+        out.print(f"installed {spec.name} in the crontab; logs go to {spec.log}")
+    else:
+        out.print(cron_block(spec), end="", highlight=False)
+
+
+def _schedule_systemd(spec: ScheduleSpec, install: bool, remove: bool, unit_dir: Path | None) -> None:
+    from platformdirs import user_config_dir
+
+    directory = unit_dir or Path(user_config_dir("systemd", appauthor=False)) / "user"
+    systemctl = None if unit_dir else run_systemctl  # a custom dir is not the user's manager
+    if remove:
+        gone = remove_systemd(spec, directory, systemctl)
+        out.print("removed " + ", ".join(str(p) for p in gone) if gone else f"{spec.name} was not installed")
+    elif install:
+        written = install_systemd(spec, directory, systemctl)
+        out.print("installed " + ", ".join(str(p) for p in written)
+                  + ("" if systemctl else " (not enabled: custom unit directory)"))
+    else:
+        for name, text in systemd_units(spec).items():
+            out.print(f"# {directory / name}\n{text}", highlight=False)
+

@@ -1,0 +1,252 @@
+"""``digest daily``: one idempotent, crash-safe run that writes the day's digest.
+
+    lock            one run per project at a time (filelock; a second run fails at once)
+    plan window     digest date + publication window              (digest.runs)
+    ingest          the project's sources; failures are kept       (digest.ingest)
+    group           the window's articles into ranked stories      (digest.stories)
+    unchanged?      same inputs as the last good run for this date -> write nothing
+    write           one section per story through the brief pipeline, one Sources list
+    render + save   Markdown + JSON sidecar (+ HTML), each temp file + rename
+    record          an ``end`` line in runs.jsonl
+
+Why a re-run is byte-identical: the digest's content depends only on stored data and the
+window (its ``generated_at`` is the window's end, never the wall clock), and a run whose
+inputs (articles and their hashes, failures, settings) match the last successful run for the
+same date keeps the files as they are. Why a kill is harmless: the digest files are replaced
+by rename only after everything is rendered, the ``end`` record is written after the files,
+and ingestion is idempotent, so the next run simply does the whole job again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from digest.briefing import Briefing
+from digest.daily_render import render_daily
+from digest.daily_write import SectionWriter, write_sections
+from digest.errors import LockedError
+from digest.fetch import Fetcher
+from digest.ingest import IngestOptions, IngestReport, ingest
+from digest.project import Project
+from digest.render import write_atomic
+from digest.runs import (
+    FailedSource,
+    RunRecord,
+    Window,
+    append_record,
+    last_success,
+    plan_window,
+    read_records,
+)
+from digest.store import Store, date_where
+from digest.stories import Story, group_stories, select_stories
+
+logger = logging.getLogger(__name__)
+
+Fault = Callable[[str], None]
+FINGERPRINT_VERSION = 1  # bump when the digest's layout changes, so old digests are redone
+
+
+@dataclass
+class DailyResult:
+    """What a run did: its record, the files it wrote (none when unchanged or skipped)."""
+
+    record: RunRecord
+    written: list[Path] = field(default_factory=list)
+    briefing: Briefing | None = None
+
+
+def run_daily(
+    project: Project,
+    *,
+    store: Store,
+    fetcher: Fetcher | None,
+    writer: SectionWriter,
+    now: datetime,
+    backfill: date | None = None,
+    ingest_options: IngestOptions | None = None,
+    fault: Fault | None = None,
+) -> DailyResult:
+    """Run the daily job for ``project`` at ``now`` (or rebuild day ``backfill`` from the store).
+
+    Raises :class:`LockedError` when another run holds the project's lock.
+    """
+    project.state_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(project.lock_file), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout as exc:
+        raise LockedError(
+            f"another `digest daily` is running for this project (lock {project.lock_file}); "
+            "this run did nothing. Try again when it has finished."
+        ) from exc
+    try:
+        return _locked_run(project, store=store, fetcher=fetcher, writer=writer, now=now,
+                           backfill=backfill, ingest_options=ingest_options, fault=fault)
+    finally:
+        lock.release()
+
+
+def _locked_run(
+    project: Project, *, store: Store, fetcher: Fetcher | None, writer: SectionWriter,
+    now: datetime, backfill: date | None, ingest_options: IngestOptions | None,
+    fault: Fault | None,
+) -> DailyResult:
+    clock = time.monotonic()
+    records = read_records(project.runs_file)
+    window = plan_window(project, records, now=now, backfill=backfill)
+    record = RunRecord(
+        run_id=uuid.uuid4().hex[:12], event="start", digest_date=window.digest_date,
+        started_at=now, window_start=window.start, window_end=window.end,
+        backfill=window.backfill, writer=writer.name, model=writer.model,
+    )
+    append_record(project.runs_file, record)
+    _remove_stale_temps(project.output_dir)
+    try:
+        result = _work(project, store, fetcher, writer, window, record, records,
+                       ingest_options, fault or (lambda stage: None))
+    except BaseException as exc:  # record the failure, then let it propagate unchanged
+        failed = record.model_copy(update={
+            "event": "end", "outcome": "failed", "error": f"{type(exc).__name__}: {exc}",
+            "duration_s": round(time.monotonic() - clock, 3),
+        })
+        append_record(project.runs_file, failed)
+        raise
+    result.record = result.record.model_copy(update={
+        "event": "end", "duration_s": round(time.monotonic() - clock, 3)})
+    append_record(project.runs_file, result.record)
+    logger.info("daily %s: %s", window.digest_date, result.record.outcome)
+    return result
+
+
+def _work(
+    project: Project, store: Store, fetcher: Fetcher | None, writer: SectionWriter,
+    window: Window, record: RunRecord, records: list[RunRecord],
+    ingest_options: IngestOptions | None, fault: Fault,
+) -> DailyResult:
+    report = IngestReport()
+    if not window.backfill and project.sources:
+        report = ingest(project.sources, store=store, fetcher=fetcher, options=ingest_options)
+    failures = [FailedSource(source=o.source, reason=o.reason or "failed")
+                for o in report.failures]
+    counts = report.counts
+    record = record.model_copy(update={
+        "failed_sources": failures, "new_articles": counts.get("added", 0) + counts.get("updated", 0),
+    })
+    fault("ingested")
+
+    articles, vectors = store.article_vectors(date_where(window.start, window.end))
+    stories = group_stories(articles, vectors, similarity=project.story_similarity)
+    topic_vectors = (
+        dict(zip(project.topics, store.embedder.embed(list(project.topics)), strict=True))
+        if project.topics and stories else {}
+    )
+    chosen, missing = select_stories(stories, project.stories, topic_vectors=topic_vectors)
+    missing = missing if stories else list(project.topics)
+    record = record.model_copy(update={"articles": len(articles), "stories": len(chosen)})
+    fault("grouped")
+
+    fingerprint = _fingerprint(project, window, articles, failures, writer)
+    record = record.model_copy(update={"fingerprint": fingerprint})
+    previous = last_success(records, digest_date=window.digest_date)
+    if previous is not None and previous.fingerprint == fingerprint and _intact(previous.files):
+        logger.info("nothing new for %s: keeping %s", window.digest_date, ", ".join(previous.files))
+        return DailyResult(record.model_copy(update={
+            "outcome": "unchanged", "files": previous.files, "sentences": previous.sentences,
+            "stories": previous.stories}))
+    if not articles and project.no_news == "skip":
+        return DailyResult(record.model_copy(update={"outcome": "skipped"}))
+
+    briefing = _briefing(project, store, writer, window, chosen, failures, missing)
+    fault("written")
+    stem = project.output_dir / window.digest_date.isoformat()
+    files = {stem.with_suffix(suffix): text.encode("utf-8") for suffix, text in
+             render_daily(briefing, had_articles=bool(articles), html=project.html).items()}
+    fault("rendered")
+    written = _save(files)
+    usage = briefing.usage
+    return DailyResult(
+        record.model_copy(update={
+            "outcome": "written" if articles else "no-news",
+            "sentences": len(briefing.sentences),
+            "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+            "files": {str(p): hashlib.sha256(files[p]).hexdigest() for p in written},
+        }),
+        written=written, briefing=briefing,
+    )
+
+
+def _briefing(
+    project: Project, store: Store, writer: SectionWriter, window: Window,
+    stories: list[Story], failures: list[FailedSource], missing_topics: list[str],
+) -> Briefing:
+    notes = [f"No coverage of “{topic}” in this window." for topic in missing_topics]
+    notes += [f"Source unavailable: {f.source} ({f.reason})" for f in failures]
+    title = f"Daily digest — {window.digest_date.isoformat()}"
+    common = {
+        "title": title, "window_start": window.start.astimezone(UTC),
+        "window_end": window.end.astimezone(UTC),
+        "generated_at": window.end.astimezone(UTC),  # data-derived: never the wall clock
+        "writer": writer.name,
+        "model": writer.model,
+    }
+    if not stories:
+        return Briefing(**common, sentences=[], sources=[], notes=notes)
+    return write_sections(store, writer, stories, k=project.passages_per_story,
+                          since=window.start, until=window.end, common=common, notes=notes)
+
+
+def _fingerprint(project: Project, window: Window, articles: list, failures: list[FailedSource],
+                 writer: SectionWriter) -> str:
+    """What the digest's content depends on, except the window's end (see module docstring)."""
+    basis = {
+        "version": FINGERPRINT_VERSION,
+        "date": window.digest_date.isoformat(),
+        "start": window.start.isoformat(),
+        "articles": sorted((a.id, a.content_hash, a.duplicate_of or "") for a in articles),
+        "failures": sorted((f.source, f.reason) for f in failures),
+        "writer": [writer.name, writer.model],
+        "settings": project.model_dump(mode="json", include={
+            "stories", "passages_per_story", "topics", "html", "timezone", "no_news",
+            "story_similarity", "output_dir"}),
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+
+
+def _intact(files: dict[str, str]) -> bool:
+    """Every file of a previous run still exists with the bytes that run wrote."""
+    for name, digest in files.items():
+        path = Path(name)
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return False
+    return bool(files)
+
+
+def _save(files: dict[Path, bytes]) -> list[Path]:
+    """Replace each changed file atomically; the Markdown goes last, after sidecar and page.
+
+    A file whose bytes are already on disk is left alone (same bytes, same mtime).
+    """
+    order = sorted(files, key=lambda p: p.suffix == ".md")
+    for path in order:
+        if not (path.is_file() and path.read_bytes() == files[path]):
+            write_atomic(path, files[path].decode("utf-8"))
+    return order
+
+
+def _remove_stale_temps(directory: Path) -> None:
+    """Temp files left by a run killed mid-write (we hold the lock, so none is in use)."""
+    if directory.is_dir():
+        for stale in directory.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+

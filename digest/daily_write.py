@@ -1,0 +1,118 @@
+"""The writing half of ``digest daily``: one section per story, one Sources list for all.
+
+Each story gets its own passages (MMR over the story's articles, from :mod:`digest.retrieve`)
+and its own writer call (:mod:`digest.extractive` or :mod:`digest.write_llm`), so a section
+summarises one event instead of a blend. All drafts are then numbered together by
+:func:`digest.cite.number_citations`, which gives the whole digest one Sources list whose
+numbers follow reading order: story 1's sources first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from digest.briefing import Briefing, DraftSentence, Dropped, Passage, Usage, WriterResult
+from digest.cite import number_citations
+from digest.embed import Embedder
+from digest.models import Hit
+from digest.retrieve import as_passages, default_per_outlet, mmr_select
+from digest.store import Store, date_where
+from digest.stories import Story
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SectionWriter:
+    """A writer for one story's passages, with the name and model the digest header shows."""
+
+    name: str
+    model: str | None
+    write: Callable[[list[Passage]], WriterResult]
+
+
+def extractive_writer(embedder: Embedder) -> SectionWriter:
+    """The offline writer (verbatim, cited sentences; no network)."""
+    from digest.extractive import write_extractive
+
+    return SectionWriter("extractive", None,
+                         lambda passages: write_extractive(passages, embedder=embedder))
+
+
+def llm_writer(chat_model: Any, model: str | None) -> SectionWriter:
+    """The LLM writer through an injected LangChain chat model."""
+    from digest.write_llm import write_llm
+
+    return SectionWriter("llm", model,
+                         lambda passages: write_llm(passages, topic=None, chat_model=chat_model))
+
+
+def story_passages(
+    store: Store, stories: list[Story], *, k: int, since: datetime, until: datetime
+) -> list[Passage]:
+    """Up to ``k`` passages per story from its own articles, numbered P1.. across the digest."""
+    hits: list[Hit] = []
+    story_of: dict[str, int] = {}
+    for index, story in enumerate(stories):
+        where = date_where(since, until, article_ids=story.article_ids)
+        found = store.query_vector(story.centroid, k=max(4 * k, 40), where=where)
+        vectors = store.chunk_vectors([h.chunk.id for h in found])
+        chosen = mmr_select(found, vectors, k=k, per_outlet=default_per_outlet(k))
+        hits.extend(chosen)
+        story_of.update({h.article.id: index for h in chosen})
+    return as_passages(hits, story_of)
+
+
+def _add(total: Usage, part: Usage) -> Usage:
+    costs = [c for c in (total.estimated_cost_usd, part.estimated_cost_usd) if c is not None]
+    return Usage(
+        prompt_tokens=total.prompt_tokens + part.prompt_tokens,
+        completion_tokens=total.completion_tokens + part.completion_tokens,
+        requests=total.requests + part.requests,
+        estimated_cost_usd=round(sum(costs), 6) if costs else None,
+    )
+
+
+def write_sections(
+    store: Store, writer: SectionWriter, stories: list[Story], *, k: int,
+    since: datetime, until: datetime, common: dict[str, Any], notes: list[str],
+) -> Briefing:
+    """The digest as one :class:`Briefing`: ``stories`` holds the section headings.
+
+    A story whose writer ships no sentence gets no section (an empty heading would promise
+    coverage the digest does not give); it is named in the notes instead.
+    """
+    passages = story_passages(store, stories, k=k, since=since, until=until)
+    drafts: list[DraftSentence] = []
+    dropped: list[Dropped] = []
+    usage = Usage()
+    headings: list[str] = []
+    shown: list[Passage] = []
+    group_offset = 0
+    for index, story in enumerate(stories):
+        own = [p for p in passages if p.story == index]
+        result = writer.write(own) if own else WriterResult(drafts=[])
+        usage = _add(usage, result.usage)
+        dropped += result.dropped
+        if not result.drafts:
+            notes.append(f"No citable sentence for the story “{story.headline}”.")
+            continue
+        section = len(headings)
+        groups = [d.group for d in result.drafts if d.group is not None]
+        for draft in result.drafts:
+            group = None if draft.group is None else draft.group + group_offset
+            drafts.append(draft.model_copy(update={"story": section, "group": group}))
+        group_offset += (max(groups) + 1) if groups else 0
+        shown += [p.model_copy(update={"story": section}) for p in own]
+        outlets = len(story.outlets)
+        headings.append(f"{story.headline} ({outlets} outlet{'s' if outlets != 1 else ''})")
+    sentences, sources, unshipped = number_citations(drafts, shown)
+    return Briefing(
+        **common, sentences=sentences, sources=sources, passages=shown,
+        dropped=dropped + unshipped, usage=usage, stories=headings, notes=notes,
+    )
+
