@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from digest.briefing import Briefing
+from digest.briefing import Briefing, Citation
 from digest.errors import CitationError
 from digest.evaluate.models import DigestSentence, ParsedDigest, SentenceKind, SourceRef
 from digest.sentences import Span, split_sentences
@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 _NUM = r"\d+(?:\s*[-\u2013\u2014]\s*\d+)?"
 #: ``[1]``, ``[3, 4]``, ``[1-3]``, ``[1–3]``, ``[2; 5]`` but not a Markdown link ``[1](url)``.
 MARKER = re.compile(rf"\[\s*({_NUM}(?:\s*[,;]\s*{_NUM})*)\s*\](?!\()")
+_MIN_CLAUSE = 20  # shorter sidecar texts are not matched inside longer sentences
 _MAX_RANGE = 50  # "[1-9999]" is a typo, not ten thousand citations
 _SOURCES_HEADING = re.compile(
     r"^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*|__)?[ \t]*(sources|references|citations|works cited)"
@@ -39,6 +40,7 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 _HEADING = re.compile(r"^#{1,6}\s")
 _LIST = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_ESCAPED = re.compile(r"\\([\\`*_\[\]<>|#+\-=.!()])")
 _QUOTES = "\"'\u201c\u201d\u2018\u2019\u00ab\u00bb"
 
 
@@ -67,7 +69,8 @@ def clean_claim(text: str) -> str:
     text = MARKER.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = re.sub(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)", "", text)
-    text = re.sub(r"(\*\*|__|(?<!\w)[*_]|[*_](?!\w))", "", text)
+    text = re.sub(r"(?<!\\)(\*\*|__|(?<!\w)[*_]|[*_](?!\w))", "", text)
+    text = _ESCAPED.sub(r"\1", text)  # our renderer escapes Markdown in sentence text
     text = re.sub(r"\s+", " ", text).strip()
     return re.sub(r"\s+([.,;:!?])", r"\1", text)
 
@@ -89,7 +92,7 @@ def parse_sources(section: str) -> list[SourceRef]:
         rest = match.group(3)
         url = _URL.search(rest)
         article_id = _ARTICLE_ID.search(rest)
-        label = re.sub(r"\s+", " ", _URL.sub("", _MD_LINK.sub(r"\1", rest))).strip(" -—–:<>()")
+        label = re.sub(r"\s+", " ", _URL.sub("", _MD_LINK.sub(r"\1", rest))).strip(" -—–:<>")
         refs.setdefault(n, SourceRef(
             n=n, label=label, url=url.group(0).rstrip(".,;") if url else None,
             article_id=article_id.group(0) if article_id else None,
@@ -126,10 +129,11 @@ def _kind(text: str, span: Span, block_sentences: int) -> SentenceKind:
 
 
 def _merge_marker_only(spans: list[Span], text: str) -> list[Span]:
-    """``"… in May. [2]"`` may split the marker off; it belongs to the sentence before it."""
+    """``"… in May. [2]"`` or ``"**… [1].**"`` may split a marker or closing emphasis off;
+    a piece with no word in it belongs to the sentence before it."""
     merged: list[Span] = []
     for span in spans:
-        if merged and not MARKER.sub("", span.text).strip(" .") and MARKER.search(span.text):
+        if merged and not re.search(r"\w", MARKER.sub("", span.text)):
             prev = merged[-1]
             merged[-1] = Span(prev.start, span.end, text[prev.start : span.end])
         else:
@@ -153,6 +157,27 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", clean_claim(text).lower()).strip()
 
 
+def _links(text: str, sidecar: Briefing | None) -> list[Citation]:
+    """The sidecar's chunk links for a rendered sentence.
+
+    A rendered sentence is one sidecar sentence, or several clauses of one group joined with
+    "; " ("Some reports say … [1]; others say … [4]."), so clauses found inside it count too.
+    """
+    if sidecar is None:
+        return []
+    norm = _norm(text)
+    exact = [c for s in sidecar.sentences if _norm(s.text) == norm for c in s.citations]
+    if exact:
+        return exact
+    padded = f" {norm} "
+    found = [
+        c for s in sidecar.sentences
+        if len(clause := _norm(s.text)) >= _MIN_CLAUSE and f" {clause} " in padded
+        for c in s.citations
+    ]
+    return list(dict.fromkeys(found))  # a clause repeated elsewhere must not double a link
+
+
 def parse_digest_text(text: str, *, path: str = "<digest>", sidecar: Briefing | None = None) -> ParsedDigest:
     """Parse Markdown ``text`` (and an optional sidecar) into a :class:`ParsedDigest`."""
     cut = _sources_section(text)
@@ -164,7 +189,6 @@ def parse_digest_text(text: str, *, path: str = "<digest>", sidecar: Briefing | 
     for span in spans:
         block = sum(1 for p in paragraphs if p <= span.start)
         per_block[block] = per_block.get(block, 0) + 1
-    links = {_norm(s.text): s.citations for s in sidecar.sentences} if sidecar else {}
     sentences: list[DigestSentence] = []
     for span in spans:
         if _RULE.match(span.text):
@@ -173,7 +197,7 @@ def parse_digest_text(text: str, *, path: str = "<digest>", sidecar: Briefing | 
         sentences.append(DigestSentence(
             index=len(sentences), paragraph=block, kind=_kind(body, span, per_block[block]),
             text=span.text, claim=clean_claim(span.text), start=span.start, end=span.end,
-            citations=markers_in(span.text), links=links.get(_norm(span.text), []),
+            citations=markers_in(span.text), links=_links(span.text, sidecar),
         ))
     if sidecar is not None:
         refs = _merge_sidecar_sources(refs, sidecar)
