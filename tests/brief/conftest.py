@@ -1,0 +1,27 @@
+"""Fixtures of the brief tests: one extractive briefing of the sample corpus per module.
+
+Building a briefing embeds a few dozen sentences (~1 s), so tests that only read one share it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from brief_helpers import NOW, TOPIC
+
+from digest.brief import build_briefing
+from digest.briefing import Briefing
+from digest.embed import MiniLMEmbedder
+from digest.store import Store, open_client
+
+
+@pytest.fixture(scope="module")
+def module_store(corpus_store_path: Path, embedder: MiniLMEmbedder) -> Store:
+    """The sample-corpus store (read-only), shared by a module's tests."""
+    return Store(open_client(path=str(corpus_store_path)), embedder)
+
+
+@pytest.fixture(scope="module")
+def briefing(module_store: Store) -> Briefing:
+    return build_briefing(module_store, topic=TOPIC, k=12, writer="extractive", now=NOW)
