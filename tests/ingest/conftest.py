@@ -6,14 +6,19 @@ real ``Fetcher`` (httpx, timeouts, size cap) is exercised end to end without the
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from ingest_helpers import LocalServer
 from typer.testing import CliRunner
+
+from digest.embed import MiniLMEmbedder
+from digest.store import Store, open_client
 
 
 def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
@@ -62,3 +67,14 @@ def http_server() -> Iterator[LocalServer]:
 @pytest.fixture
 def cli() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def corpus_copy(corpus_store_path: Path, tmp_path: Path, embedder: MiniLMEmbedder) -> Store:
+    """A writable copy of the session's ingested sample corpus, at DIGEST_HOME/chroma.
+
+    Copying the Chroma directory costs milliseconds; ingesting the corpus again costs seconds.
+    """
+    target = tmp_path / "digest-home" / "chroma"
+    shutil.copytree(corpus_store_path, target)
+    return Store(open_client(path=str(target)), embedder)
