@@ -9,6 +9,7 @@ logged and counted in the usage report, instead of hidden inside the HTTP client
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -56,17 +57,18 @@ _NO_TEMPERATURE = ("o1", "o3", "o4", "gpt-5")
 
 
 def price_for(model: str | None) -> tuple[float, float] | None:
-    """The (input, output) price of ``model``, matching dated names by their longest prefix.
+    """The (input, output) price of ``model``; dated snapshots count as their base model.
 
-    ``gpt-4o-mini-2024-07-18`` is priced as ``gpt-4o-mini``, never as ``gpt-4o``.
+    ``gpt-4o-mini-2024-07-18`` is priced as ``gpt-4o-mini`` (never as ``gpt-4o``); names that
+    merely start like a known model (``gpt-4o-minimal``) are unknown, so get no estimate.
     """
     if not model:
         return None
     name = model.split("/")[-1].lower()  # "openai/gpt-4o" style names of some gateways
-    matches = [key for key in PRICES_PER_MILLION if name == key or name.startswith(key + "-")]
-    if not matches:
-        return None
-    return PRICES_PER_MILLION[max(matches, key=len)]
+    for key, price in PRICES_PER_MILLION.items():
+        if re.fullmatch(re.escape(key) + r"(-\d.*|-latest)?", name):
+            return price
+    return None
 
 
 def estimate_cost(model: str | None, prompt_tokens: int, completion_tokens: int) -> float | None:

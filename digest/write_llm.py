@@ -98,38 +98,40 @@ class WriterPrompts:
 def load_writer_prompts(directory: Path | None = None) -> WriterPrompts:
     return WriterPrompts(
         system=load_prompt("brief_system", [], directory),
-        user=load_prompt("brief_user", ["topic", "passages"], directory),
+        user=load_prompt("brief_user", ["topic", "articles", "valid_ids"], directory),
         repair=load_prompt("brief_repair", ["problems", "valid_ids"], directory),
     )
 
 
-def show_passages(passages: list[Passage]) -> list[dict[str, str]]:
-    """The passages as the model sees them, under aliases ``P1..Pn``, grouped by article.
+def show_passages(passages: list[Passage]) -> list[dict[str, Any]]:
+    """The passages as the model sees them: grouped by article, under aliases ``P1..Pn``.
 
-    Grouping an article's passages together (in text order) helps attribution, and the
-    sentence overlap between neighbouring chunks of one article is shown once: a passage's
-    shown text is always a part of its chunk, so any sentence drawn from it stays supported.
+    Grouping an article's passages (in text order) under one outlet/date/title header helps
+    attribution and states that header once instead of per passage. The sentence overlap
+    between neighbouring chunks of one article is shown once: a passage's shown text is
+    always a part of its own chunk, so any sentence drawn from it stays supported by it.
     """
-    order: dict[str, int] = {}
+    groups: dict[str, list[Passage]] = {}
     for p in passages:
-        order.setdefault(p.article.id, len(order))
-    ranked = sorted(passages, key=lambda p: (order[p.article.id], p.chunk.start))
-    shown: list[dict[str, str]] = []
-    previous_end: dict[str, tuple[int, str]] = {}
-    for index, p in enumerate(ranked, start=1):
-        alias = f"P{index}"
-        text = p.chunk.text
-        end, last_alias = previous_end.get(p.article.id, (p.chunk.start, ""))
-        if end > p.chunk.start:
-            text = p.chunk.text[end - p.chunk.start:].lstrip() or f"(same text as {last_alias})"
-        previous_end[p.article.id] = (max(end, p.chunk.end), alias)
+        groups.setdefault(p.article.id, []).append(p)
+    shown: list[dict[str, Any]] = []
+    index = 0
+    for members in groups.values():
+        article = members[0].article
+        items: list[dict[str, str]] = []
+        end, last = members[0].chunk.start, ""
+        for p in sorted(members, key=lambda m: m.chunk.start):
+            index += 1
+            alias, text = f"P{index}", p.chunk.text
+            if end > p.chunk.start:
+                text = text[end - p.chunk.start:].lstrip() or f"(same text as {last})"
+            end, last = max(end, p.chunk.end), alias
+            items.append({"id": alias, "passage_id": p.id, "text": text})
         shown.append({
-            "id": alias,
-            "passage_id": p.id,
-            "outlet": p.article.outlet or "unknown outlet",
-            "published": p.article.published.date().isoformat() if p.article.published else "unknown",
-            "title": p.article.title or "untitled",
-            "text": text,
+            "outlet": article.outlet or "unknown outlet",
+            "published": article.published.date().isoformat() if article.published else "unknown",
+            "title": article.title or "untitled",
+            "passages": items,
         })
     return shown
 
@@ -190,14 +192,15 @@ def write_llm(
         raise LLMError("no passages to write from: nothing matched the topic or period")
     prompts = load_writer_prompts(prompts_dir)
     shown = show_passages(passages)
-    alias_to_id = {s["id"]: s["passage_id"] for s in shown}
+    alias_to_id = {item["id"]: item["passage_id"] for a in shown for item in a["passages"]}
     valid = set(alias_to_id)
     chain = _chain(chat_model, list(alias_to_id))
     meter = UsageMeter(model=getattr(chat_model, "model_name", None))
     where = str(getattr(chat_model, "openai_api_base", None) or "the configured server")
     messages: list[BaseMessage] = [
         SystemMessage(prompts.system.render()),
-        HumanMessage(prompts.user.render(topic=topic, passages=shown)),
+        HumanMessage(prompts.user.render(topic=topic, articles=shown,
+                                         valid_ids=list(alias_to_id))),
     ]
 
     def call() -> tuple[_Answer, AIMessage]:

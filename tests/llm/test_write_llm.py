@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 
 import pytest
@@ -208,3 +209,25 @@ def test_no_passages_makes_no_request(openai_stub: OpenAIStub, make_model: Make)
     with pytest.raises(LLMError, match="no passages"):
         run([], make_model())
     assert openai_stub.requests == []
+
+
+def test_retry_after_of_a_429_is_honoured(
+    openai_stub: OpenAIStub, make_model: Make, passages: list[Passage]
+) -> None:
+    openai_stub.push(error(429, "slow down", headers={"retry-after": "0.6"}), reply(GOOD))
+    started = time.monotonic()
+    run(passages, make_model())  # backoff=0.01 would retry at once without the header
+    assert time.monotonic() - started >= 0.6
+
+
+def test_failed_repair_request_keeps_the_good_sentences_and_records_the_drop(
+    openai_stub: OpenAIStub, make_model: Make, passages: list[Passage]
+) -> None:
+    bad = answer(("Putin arrived in China.", ["P1"], "summary"),
+                 ("The summit was cancelled.", ["P99"], "body"))
+    openai_stub.push(reply(bad), error(500), error(500))
+    result = run(passages, make_model(), max_attempts=2)
+    assert [d.text for d in result.drafts] == ["Putin arrived in China."]
+    [dropped] = result.dropped
+    assert "P99" in dropped.reason and "repair request failed" in dropped.reason
+    assert result.usage.requests == 3
