@@ -211,13 +211,13 @@ class Store:
     def clear_duplicate_links(self, article_id: str) -> None:
         """Articles that pointed at a forgotten article lose that link."""
         got = self._articles.get(where={"duplicate_of": article_id}, include=["metadatas"])
-        for other_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-            meta = {k: v for k, v in meta.items() if k != "duplicate_of"}
-            self._articles.update(ids=[other_id], metadatas=[meta])
+        for other_id in got["ids"]:
+            # Chroma merges metadata on update: omitting a key keeps it; None deletes it.
+            self._articles.update(ids=[other_id], metadatas=[{"duplicate_of": None}])
             chunk_ids = self._chunks.get(where={"article_id": other_id}, include=[])["ids"]
             if chunk_ids:
                 self._chunks.update(
-                    ids=chunk_ids, metadatas=[{"duplicate_of": ""} for _ in chunk_ids]
+                    ids=chunk_ids, metadatas=[{"duplicate_of": None} for _ in chunk_ids]
                 )
 
     # -- reads -------------------------------------------------------------------------------
