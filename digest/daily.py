@@ -159,7 +159,8 @@ def _work(
     fingerprint = _fingerprint(project, window, articles, failures, writer)
     record = record.model_copy(update={"fingerprint": fingerprint})
     previous = last_success(records, digest_date=window.digest_date)
-    if previous is not None and previous.fingerprint == fingerprint and _intact(previous.files):
+    if (previous is not None and previous.fingerprint == fingerprint
+            and _intact(project.output_dir, previous.files)):
         logger.info("nothing new for %s: keeping %s", window.digest_date, ", ".join(previous.files))
         return DailyResult(record.model_copy(update={
             "outcome": "unchanged", "files": previous.files, "sentences": previous.sentences,
@@ -180,7 +181,7 @@ def _work(
             "outcome": "written" if articles else "no-news",
             "sentences": len(briefing.sentences),
             "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
-            "files": {str(p): hashlib.sha256(files[p]).hexdigest() for p in written},
+            "files": {p.name: hashlib.sha256(files[p]).hexdigest() for p in written},
         }),
         written=written, briefing=briefing,
     )
@@ -218,15 +219,15 @@ def _fingerprint(project: Project, window: Window, articles: list, failures: lis
         "writer": [writer.name, writer.model],
         "settings": project.model_dump(mode="json", include={
             "stories", "passages_per_story", "topics", "html", "timezone", "no_news",
-            "story_similarity", "output_dir"}),
+            "story_similarity"}),
     }
     return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
 
 
-def _intact(files: dict[str, str]) -> bool:
+def _intact(directory: Path, files: dict[str, str]) -> bool:
     """Every file of a previous run still exists with the bytes that run wrote."""
     for name, digest in files.items():
-        path = Path(name)
+        path = directory / name
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             return False
     return bool(files)

@@ -62,7 +62,7 @@ class RunRecord(BaseModel):
     completion_tokens: int = 0
     duration_s: float = 0.0
     failed_sources: list[FailedSource] = Field(default_factory=list)
-    files: dict[str, str] = Field(default_factory=dict, description="path -> sha256 written")
+    files: dict[str, str] = Field(default_factory=dict, description="file name in output_dir -> sha256")
     fingerprint: str | None = None
     error: str | None = None
 

@@ -120,7 +120,7 @@ def daily_cmd(
         finally:
             if fetcher is not None:
                 fetcher.close()
-    _print_result(result)
+    _print_result(result, project.output_dir)
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -132,11 +132,11 @@ def _parse_day(value: str | None) -> date | None:
         raise ConfigError(f"--date {value!r}: use YYYY-MM-DD") from exc
 
 
-def _print_result(result: DailyResult) -> None:
+def _print_result(result: DailyResult, directory: Path) -> None:
     r = result.record
     for failed in r.failed_sources:
         console.print(f"[yellow]source failed[/] {failed.source}: {failed.reason}")
-    files = ", ".join(r.files) or "no file"
+    files = ", ".join(str(directory / name) for name in r.files) or "no file"
     what = {
         "written": f"wrote {files}",
         "no-news": f"no new coverage; wrote {files}",
