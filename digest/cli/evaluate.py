@@ -65,31 +65,57 @@ def _fraction(value: float) -> float:
 @eval_app.command(DEFAULT_COMMAND)
 def check_cmd(
     ctx: typer.Context,
-    digest: Annotated[Path, typer.Argument(
-        help="digest to check: Markdown or text with numbered citation markers (its X.json sidecar is used if present)",
-        exists=True, dir_okay=False, readable=True,
-    )],
-    sources: Annotated[Path | None, typer.Option(
-        "--sources", help="folder of files named 1.md, 2.txt, 3-slug.html … or a JSON/YAML map n -> file",
-    )] = None,
-    use_store: Annotated[bool, typer.Option(
-        "--store", help="look sources up in the article store by the Sources list's URLs or ids",
-    )] = False,
-    judge: Annotated[str, typer.Option(help="judge engine: embedded (offline default), lexical, llm, minicheck")] = "embedded",
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="report format")] = ReportFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="write the report to FILE")] = None,
-    fail_under: Annotated[float | None, typer.Option(
-        help="CI gate: exit 1 when citation recall (ALCE: share of sentences supported by their "
-             "cited sources; uncited count as unsupported, unavailable sources left out) is below "
-             "X (0-1, or a percentage), or could not be computed",
-    )] = None,
+    digest: Annotated[
+        Path,
+        typer.Argument(
+            help="digest to check: Markdown or text with numbered citation markers "
+            "(its X.json sidecar is used if present)",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="folder of files named 1.md, 2.txt, 3-slug.html … or a JSON/YAML map n -> file",
+        ),
+    ] = None,
+    use_store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="look sources up in the article store by the Sources list's URLs or ids",
+        ),
+    ] = False,
+    judge: Annotated[
+        str, typer.Option(help="judge engine: embedded (offline default), lexical, llm, minicheck")
+    ] = "embedded",
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="report format")
+    ] = ReportFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write the report to FILE")
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            help="CI gate: exit 1 when citation recall (ALCE: share of sentences supported by "
+            "their "
+            "cited sources; uncited count as unsupported, unavailable sources left out) is below "
+            "X (0-1, or a percentage), or could not be computed",
+        ),
+    ] = None,
 ) -> None:
-    """Check every sentence of DIGEST: citations present, in range, supporting, needed; neutral wording."""
+    """Check every sentence of DIGEST: cited, in range, supported, each citation needed, neutral."""
     with guard():
         settings = load_settings(ctx)
         store = composition.build_store(settings) if use_store else None
         report = evaluate_digest(
-            digest, sources=sources, store=store,
+            digest,
+            sources=sources,
+            store=store,
             make_judge=lambda: build_judge(judge, settings),
         )
         rendered = render(report, fmt.value)
@@ -122,8 +148,14 @@ def _emit(rendered: Any, output: Path | None) -> None:
 @eval_app.command("bench")
 def bench_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="labelled claims, JSON Lines {sentence, sources, label}",
-                                         exists=True, dir_okay=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="labelled claims, JSON Lines {sentence, sources, label}",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
     judge: Annotated[str, typer.Option(help="judge engine to measure")] = "embedded",
     limit: Annotated[int | None, typer.Option(help="only the first N claims")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,

@@ -29,56 +29,166 @@ def _words(*words: str) -> str:
 
 RULES: list[tuple[FlagKind, str, str]] = [
     # -- unattributed opinion, speculation, motive ---------------------------------------------
-    ("opinion", "hedge", _words(
-        "likely", "unlikely", "probably", "perhaps", "possibly", "arguably", "presumably",
-        "apparently", "seemingly", "may well", "could well",
-    )),
+    (
+        "opinion",
+        "hedge",
+        _words(
+            "likely",
+            "unlikely",
+            "probably",
+            "perhaps",
+            "possibly",
+            "arguably",
+            "presumably",
+            "apparently",
+            "seemingly",
+            "may well",
+            "could well",
+        ),
+    ),
     ("opinion", "appearance", r"\b(?:seems?|seemed|appears?|appeared) to\b"),
-    ("opinion", "inference verb", _words(
-        "suggests?", "suggested", "signals?", "signall?ed", "indicates?", "implies",
-    )),
-    ("opinion", "imputed motive", r"\b(?:is|are|was|were|seems|appears) (?:clearly |partly )?"
-     r"(?:intended|designed|meant|calculated|aimed) to\b"),
+    (
+        "opinion",
+        "inference verb",
+        _words(
+            "suggests?",
+            "suggested",
+            "signals?",
+            "signall?ed",
+            "indicates?",
+            "implies",
+        ),
+    ),
+    (
+        "opinion",
+        "imputed motive",
+        r"\b(?:is|are|was|were|seems|appears) (?:clearly |partly )?"
+        r"(?:intended|designed|meant|calculated|aimed) to\b",
+    ),
     ("opinion", "imputed aim", r"\b(?:aims?|aimed|attempting|attempts?|trying|tries|tried) to\b"),
     ("opinion", "unknowable", r"\b(?:it remains to be seen|only time will tell)\b"),
     # -- weasel words: an opinion hung on unnamed people -----------------------------------------
-    ("vague_attribution", "unnamed group", r"\b(?:some|many|several|most|other)?\s*"
-     r"(?:diplomatic |western |political )?(?:observers|experts|analysts|critics|commentators"
-     r"|pundits|insiders) (?:say|said|suggest|suggested|believe|argue|note|contend|warn|agree)\b"),
-    ("vague_attribution", "passive belief", r"\bit is (?:widely |generally )?"
-     r"(?:believed|thought|said|argued|understood|felt)\b"),
-    ("vague_attribution", "seen as", r"\b(?:is|are|was|were) (?:widely |generally )?"
-     r"(?:seen|regarded|viewed|considered|perceived) as\b"),
+    (
+        "vague_attribution",
+        "unnamed group",
+        r"\b(?:some|many|several|most|other)?\s*"
+        r"(?:diplomatic |western |political )?(?:observers|experts|analysts|critics|commentators"
+        r"|pundits|insiders) "
+        r"(?:say|said|suggest|suggested|believe|argue|note|contend|warn|agree)\b",
+    ),
+    (
+        "vague_attribution",
+        "passive belief",
+        r"\bit is (?:widely |generally )?"
+        r"(?:believed|thought|said|argued|understood|felt)\b",
+    ),
+    (
+        "vague_attribution",
+        "seen as",
+        r"\b(?:is|are|was|were) (?:widely |generally )?"
+        r"(?:seen|regarded|viewed|considered|perceived) as\b",
+    ),
     # -- loaded or evaluative wording ------------------------------------------------------------
-    ("loaded", "intensifier", _words(
-        "critical", "crucial", "pivotal", "historic", "landmark", "unprecedented", "high-stakes",
-        "dramatic(?:ally)?", "stunning", "shocking", "alarming(?:ly)?", "remarkabl[ey]",
-        "staggering", "extraordinary", "momentous", "seismic",
-    )),
-    ("loaded", "judgement", _words(
-        "necessary", "vital", "bold", "brazen", "aggressive", "provocative", "reckless",
-        "disastrous", "catastrophic", "heroic", "courageous", "iconic", "legendary", "notorious",
-        "infamous", "controversial", "regime", "strongman", "so-called",
-    )),
+    (
+        "loaded",
+        "intensifier",
+        _words(
+            "critical",
+            "crucial",
+            "pivotal",
+            "historic",
+            "landmark",
+            "unprecedented",
+            "high-stakes",
+            "dramatic(?:ally)?",
+            "stunning",
+            "shocking",
+            "alarming(?:ly)?",
+            "remarkabl[ey]",
+            "staggering",
+            "extraordinary",
+            "momentous",
+            "seismic",
+        ),
+    ),
+    (
+        "loaded",
+        "judgement",
+        _words(
+            "necessary",
+            "vital",
+            "bold",
+            "brazen",
+            "aggressive",
+            "provocative",
+            "reckless",
+            "disastrous",
+            "catastrophic",
+            "heroic",
+            "courageous",
+            "iconic",
+            "legendary",
+            "notorious",
+            "infamous",
+            "controversial",
+            "regime",
+            "strongman",
+            "so-called",
+        ),
+    ),
     ("loaded", "slant verb", _words("slammed", "blasted", "lashed out", "caved", "bowed to")),
-    ("loaded", "certainty", _words(
-        "clearly", "obviously", "undeniably", "undoubtedly", "of course", "sadly",
-        "unfortunately", "fortunately", "merely",
-    )),
+    (
+        "loaded",
+        "certainty",
+        _words(
+            "clearly",
+            "obviously",
+            "undeniably",
+            "undoubtedly",
+            "of course",
+            "sadly",
+            "unfortunately",
+            "fortunately",
+            "merely",
+        ),
+    ),
     # -- editorializing conclusions --------------------------------------------------------------
-    ("editorializing", "significance verb", _words(
-        "underscor(?:es|ed|ing|e)", "highlight(?:s|ed|ing)?", "demonstrat(?:es|ed|ing|e)",
-        "illustrat(?:es|ed|ing|e)", "showcas(?:es|ed|ing|e)", "cement(?:s|ed|ing)?",
-        "solidif(?:y|ies|ied|ying)", "leverag(?:e|es|ed|ing)",
-    )),
-    ("editorializing", "framing", r"\b(?:moving beyond|a sign that|a testament to|"
-     r"paves? the way|ushers? in|provides? a platform|serves? as|positioning \w+ as|"
-     r"sends? a (?:clear |strong )?(?:message|signal)|marks? a (?:new|turning|watershed|"
-     r"milestone|significant)|regardless of|raises? (?:serious )?questions)\b"),
-    ("editorializing", "commentary adverb", _words(
-        "notably", "interestingly", "tellingly", "ironically", "ultimately", "in other words",
-        "it should be noted", "it is worth noting",
-    )),
+    (
+        "editorializing",
+        "significance verb",
+        _words(
+            "underscor(?:es|ed|ing|e)",
+            "highlight(?:s|ed|ing)?",
+            "demonstrat(?:es|ed|ing|e)",
+            "illustrat(?:es|ed|ing|e)",
+            "showcas(?:es|ed|ing|e)",
+            "cement(?:s|ed|ing)?",
+            "solidif(?:y|ies|ied|ying)",
+            "leverag(?:e|es|ed|ing)",
+        ),
+    ),
+    (
+        "editorializing",
+        "framing",
+        r"\b(?:moving beyond|a sign that|a testament to|"
+        r"paves? the way|ushers? in|provides? a platform|serves? as|positioning \w+ as|"
+        r"sends? a (?:clear |strong )?(?:message|signal)|marks? a (?:new|turning|watershed|"
+        r"milestone|significant)|regardless of|raises? (?:serious )?questions)\b",
+    ),
+    (
+        "editorializing",
+        "commentary adverb",
+        _words(
+            "notably",
+            "interestingly",
+            "tellingly",
+            "ironically",
+            "ultimately",
+            "in other words",
+            "it should be noted",
+            "it is worth noting",
+        ),
+    ),
 ]
 
 COMPILED: list[tuple[FlagKind, str, re.Pattern[str]]] = [
@@ -86,8 +196,27 @@ COMPILED: list[tuple[FlagKind, str, re.Pattern[str]]] = [
 ]
 
 #: Speech verbs: "X said …" reports a claim instead of making it (exempts the sentence).
-SPEECH = re.compile(_words(
-    "said", "says", "say", "told", "stated", "according to", "announced", "added", "noted",
-    "wrote", "confirmed", "declared", "quoted", "reported", "reports", "argued", "warned",
-    "told reporters", "statement",
-), re.IGNORECASE)
+SPEECH = re.compile(
+    _words(
+        "said",
+        "says",
+        "say",
+        "told",
+        "stated",
+        "according to",
+        "announced",
+        "added",
+        "noted",
+        "wrote",
+        "confirmed",
+        "declared",
+        "quoted",
+        "reported",
+        "reports",
+        "argued",
+        "warned",
+        "told reporters",
+        "statement",
+    ),
+    re.IGNORECASE,
+)

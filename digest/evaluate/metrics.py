@@ -51,13 +51,20 @@ class SentenceChecker:
     def check(self, sentence: DigestSentence) -> SentenceResult:
         cited = sentence.citations
         result = SentenceResult(
-            index=sentence.index, paragraph=sentence.paragraph, kind=sentence.kind,
-            text=sentence.text, claim=sentence.claim, citations=cited, verdict="uncited",
+            index=sentence.index,
+            paragraph=sentence.paragraph,
+            kind=sentence.kind,
+            text=sentence.text,
+            claim=sentence.claim,
+            citations=cited,
+            verdict="uncited",
             flags=neutrality_flags(sentence.claim, cited=bool(cited)),
         )
         if not cited:
             return result
-        result.out_of_range = [n for n in cited if n < 1 or (self.valid is not None and n not in self.valid)]
+        result.out_of_range = [
+            n for n in cited if n < 1 or (self.valid is not None and n not in self.valid)
+        ]
         in_range = [n for n in cited if n not in result.out_of_range][:MAX_CITATIONS]
         result.checked = in_range
         result.unavailable = [n for n in in_range if n not in self.sources.texts]
@@ -89,7 +96,8 @@ class SentenceChecker:
             # A missing source might hold the support: "cannot check", not "unsupported".
             result.verdict = "unavailable" if result.unavailable else "unsupported"
         singles = (
-            {available[0]: joint} if len(available) == 1
+            {available[0]: joint}
+            if len(available) == 1
             else {n: self._ask(sentence.claim, [n]) for n in available}
         )
         for n in available:
@@ -98,7 +106,9 @@ class SentenceChecker:
                 relevant = self._needed(sentence.claim, n, singles[n], available, threshold)
             elif result.verdict == "unsupported":
                 relevant = False
-            result.evidence.append(_evidence(n, singles[n], self.sources.texts[n], sentence, relevant))
+            result.evidence.append(
+                _evidence(n, singles[n], self.sources.texts[n], sentence, relevant)
+            )
 
     def _needed(
         self, claim: str, n: int, alone: Judgement, available: list[int], threshold: float
@@ -113,17 +123,24 @@ class SentenceChecker:
 
 
 def _evidence(
-    n: int, judgement: Judgement, source: SourceText, sentence: DigestSentence,
+    n: int,
+    judgement: Judgement,
+    source: SourceText,
+    sentence: DigestSentence,
     relevant: bool | None,
 ) -> Evidence:
     start, end = judgement.start, judgement.end
     text = source.text[start:end] if 0 <= start < end else ""
     link = next((c for c in sentence.links if c.n == n), None)
     return Evidence(
-        n=n, probability=judgement.probability, text=text,
-        start=source.article_offset(start), end=source.article_offset(end) if end >= 0 else -1,
+        n=n,
+        probability=judgement.probability,
+        text=text,
+        start=source.article_offset(start),
+        end=source.article_offset(end) if end >= 0 else -1,
         relevant=relevant,
-        linked_start=link.start if link else None, linked_end=link.end if link else None,
+        linked_start=link.start if link else None,
+        linked_end=link.end if link else None,
     )
 
 
@@ -142,15 +159,18 @@ class CitationRecall:
     _scored = {"supported": 1.0, "unsupported": 0.0, "uncited": 0.0, "out_of_range": 0.0}
 
     def score(self, results: Sequence[SentenceResult]) -> MetricResult:
-        verdicts = [SentenceScore(index=r.index, score=self._scored.get(r.verdict), note=r.verdict)
-                    for r in results]
+        verdicts = [
+            SentenceScore(index=r.index, score=self._scored.get(r.verdict), note=r.verdict)
+            for r in results
+        ]
         scored = [v.score for v in verdicts if v.score is not None]
         value = _ratio(int(sum(scored)), len(scored))
         skipped = len(verdicts) - len(scored)
         reason = (
             f"{int(sum(scored))} of {len(scored)} checkable sentences supported by their citations"
             + (f"; {skipped} left out (sources unavailable)" if skipped else "")
-            if scored else "no sentence could be checked (no sources available)"
+            if scored
+            else "no sentence could be checked (no sources available)"
         )
         return MetricResult(name=self.name, value=value, reason=reason, verdicts=verdicts)
 
@@ -175,15 +195,24 @@ class CitationPrecision:
             good = sum(1 for x in judged if x)
             relevant, total = relevant + good, total + len(judged) + bad
             irrelevant = [e.n for e in r.evidence if e.relevant is False]
-            note = ", ".join(
-                ([f"irrelevant [{', '.join(map(str, irrelevant))}]"] if irrelevant else [])
-                + ([f"out of range [{', '.join(map(str, r.out_of_range))}]"] if bad else [])
-            ) or "all citations needed"
-            verdicts.append(SentenceScore(index=r.index, score=good / (len(judged) + bad), note=note))
-        reason = (f"{relevant} of {total} checked citations needed" if total
-                  else "no citation could be checked")
-        return MetricResult(name=self.name, value=_ratio(relevant, total), reason=reason,
-                            verdicts=verdicts)
+            note = (
+                ", ".join(
+                    ([f"irrelevant [{', '.join(map(str, irrelevant))}]"] if irrelevant else [])
+                    + ([f"out of range [{', '.join(map(str, r.out_of_range))}]"] if bad else [])
+                )
+                or "all citations needed"
+            )
+            verdicts.append(
+                SentenceScore(index=r.index, score=good / (len(judged) + bad), note=note)
+            )
+        reason = (
+            f"{relevant} of {total} checked citations needed"
+            if total
+            else "no citation could be checked"
+        )
+        return MetricResult(
+            name=self.name, value=_ratio(relevant, total), reason=reason, verdicts=verdicts
+        )
 
 
 class UncitedShare:
@@ -192,12 +221,16 @@ class UncitedShare:
     name = "uncited_share"
 
     def score(self, results: Sequence[SentenceResult]) -> MetricResult:
-        verdicts = [SentenceScore(index=r.index, score=float(r.verdict == "uncited"), note=r.verdict)
-                    for r in results]
+        verdicts = [
+            SentenceScore(index=r.index, score=float(r.verdict == "uncited"), note=r.verdict)
+            for r in results
+        ]
         uncited = sum(1 for r in results if r.verdict == "uncited")
         return MetricResult(
-            name=self.name, value=_ratio(uncited, len(results)),
-            reason=f"{uncited} of {len(results)} sentences have no citation", verdicts=verdicts,
+            name=self.name,
+            value=_ratio(uncited, len(results)),
+            reason=f"{uncited} of {len(results)} sentences have no citation",
+            verdicts=verdicts,
         )
 
 
@@ -208,15 +241,19 @@ class NeutralityShare:
 
     def score(self, results: Sequence[SentenceResult]) -> MetricResult:
         verdicts = [
-            SentenceScore(index=r.index, score=float(bool(r.flags)),
-                          note="; ".join(f"{f.kind}: {f.trigger}" for f in r.flags))
+            SentenceScore(
+                index=r.index,
+                score=float(bool(r.flags)),
+                note="; ".join(f"{f.kind}: {f.trigger}" for f in r.flags),
+            )
             for r in results
         ]
         flagged = sum(1 for r in results if r.flags)
         return MetricResult(
-            name=self.name, value=_ratio(flagged, len(results)),
+            name=self.name,
+            value=_ratio(flagged, len(results)),
             reason=f"{flagged} of {len(results)} sentences flagged "
-                   f"({sum(len(r.flags) for r in results)} flags)",
+            f"({sum(len(r.flags) for r in results)} flags)",
             verdicts=verdicts,
         )
 

@@ -55,10 +55,15 @@ def neutrality_flags(claim: str, *, cited: bool = False) -> list[NeutralityFlag]
             elif rule == "inference verb" and _names_a_source(text, match.start()):
                 attributed = True  # a named source speaks: the whole sentence is reported
                 break
-            flags.append(NeutralityFlag(
-                kind=kind, trigger=claim[match.start() : match.end()], start=match.start(),
-                end=match.end(), rule=rule,
-            ))
+            flags.append(
+                NeutralityFlag(
+                    kind=kind,
+                    trigger=claim[match.start() : match.end()],
+                    start=match.start(),
+                    end=match.end(),
+                    rule=rule,
+                )
+            )
     if attributed:
         flags = [f for f in flags if f.kind == "vague_attribution"]
     return sorted(flags, key=lambda f: (f.start, f.kind))

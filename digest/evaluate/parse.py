@@ -93,10 +93,15 @@ def parse_sources(section: str) -> list[SourceRef]:
         url = _URL.search(rest)
         article_id = _ARTICLE_ID.search(rest)
         label = re.sub(r"\s+", " ", _URL.sub("", _MD_LINK.sub(r"\1", rest))).strip(" -—–:<>")
-        refs.setdefault(n, SourceRef(
-            n=n, label=label, url=url.group(0).rstrip(".,;") if url else None,
-            article_id=article_id.group(0) if article_id else None,
-        ))
+        refs.setdefault(
+            n,
+            SourceRef(
+                n=n,
+                label=label,
+                url=url.group(0).rstrip(".,;") if url else None,
+                article_id=article_id.group(0) if article_id else None,
+            ),
+        )
     return sorted(refs.values(), key=lambda r: r.n)
 
 
@@ -171,14 +176,17 @@ def _links(text: str, sidecar: Briefing | None) -> list[Citation]:
         return exact
     padded = f" {norm} "
     found = [
-        c for s in sidecar.sentences
+        c
+        for s in sidecar.sentences
         if len(clause := _norm(s.text)) >= _MIN_CLAUSE and f" {clause} " in padded
         for c in s.citations
     ]
     return list(dict.fromkeys(found))  # a clause repeated elsewhere must not double a link
 
 
-def parse_digest_text(text: str, *, path: str = "<digest>", sidecar: Briefing | None = None) -> ParsedDigest:
+def parse_digest_text(
+    text: str, *, path: str = "<digest>", sidecar: Briefing | None = None
+) -> ParsedDigest:
     """Parse Markdown ``text`` (and an optional sidecar) into a :class:`ParsedDigest`."""
     cut = _sources_section(text)
     body = text[:cut]
@@ -194,15 +202,26 @@ def parse_digest_text(text: str, *, path: str = "<digest>", sidecar: Briefing | 
         if _RULE.match(span.text):
             continue
         block = sum(1 for p in paragraphs if p <= span.start)
-        sentences.append(DigestSentence(
-            index=len(sentences), paragraph=block, kind=_kind(body, span, per_block[block]),
-            text=span.text, claim=clean_claim(span.text), start=span.start, end=span.end,
-            citations=markers_in(span.text), links=_links(span.text, sidecar),
-        ))
+        sentences.append(
+            DigestSentence(
+                index=len(sentences),
+                paragraph=block,
+                kind=_kind(body, span, per_block[block]),
+                text=span.text,
+                claim=clean_claim(span.text),
+                start=span.start,
+                end=span.end,
+                citations=markers_in(span.text),
+                links=_links(span.text, sidecar),
+            )
+        )
     if sidecar is not None:
         refs = _merge_sidecar_sources(refs, sidecar)
     return ParsedDigest(
-        path=path, sentences=sentences, sources=refs, has_sources_list=bool(refs),
+        path=path,
+        sentences=sentences,
+        sources=refs,
+        has_sources_list=bool(refs),
         briefing=sidecar,
     )
 

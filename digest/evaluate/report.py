@@ -22,8 +22,11 @@ from digest.evaluate.models import EvalReport, SentenceResult
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = ("table", "json", "md", "html")
 _STYLE = {
-    "supported": "green", "unsupported": "red", "out_of_range": "magenta",
-    "uncited": "yellow", "unavailable": "dim",
+    "supported": "green",
+    "unsupported": "red",
+    "out_of_range": "magenta",
+    "uncited": "yellow",
+    "unavailable": "dim",
 }
 _LABEL = {
     "citation_recall": "citation recall (ALCE)",
@@ -68,14 +71,23 @@ def evidence_note(result: SentenceResult) -> str:
 def render_table(report: EvalReport) -> Group:
     """Sentences with verdicts and flags, the totals, and the unsupported sentences' evidence."""
     sentences = Table(title=f"{report.digest}", show_lines=False, expand=True)
-    for column, kwargs in (("#", {"justify": "right"}), ("¶", {"justify": "right"}),
-                           ("verdict", {}), ("cites", {}), ("sentence", {"ratio": 3}),
-                           ("neutrality", {"ratio": 1})):
+    for column, kwargs in (
+        ("#", {"justify": "right"}),
+        ("¶", {"justify": "right"}),
+        ("verdict", {}),
+        ("cites", {}),
+        ("sentence", {"ratio": 3}),
+        ("neutrality", {"ratio": 1}),
+    ):
         sentences.add_column(column, **kwargs)
     for r in report.sentences:
         sentences.add_row(
-            str(r.index), str(r.paragraph), Text(r.verdict, style=_STYLE[r.verdict]), cites(r),
-            r.claim, Text(flag_words(r), style="yellow"),
+            str(r.index),
+            str(r.paragraph),
+            Text(r.verdict, style=_STYLE[r.verdict]),
+            cites(r),
+            r.claim,
+            Text(flag_words(r), style="yellow"),
         )
     totals = Table(title="totals", show_header=True)
     totals.add_column("metric")
@@ -94,11 +106,17 @@ def render_table(report: EvalReport) -> Group:
         parts.append(evidence)
     unavailable = [s for s in report.sources if s.status == "unavailable"]
     if unavailable:
-        parts.append(Text(
-            "unavailable sources: " + ", ".join(f"[{s.n}] ({s.reason})" for s in unavailable),
-            style="dim",
-        ))
-    judge = f"judge {report.judge} (threshold {report.threshold:.3f})" if report.judge else "no judge run"
+        parts.append(
+            Text(
+                "unavailable sources: " + ", ".join(f"[{s.n}] ({s.reason})" for s in unavailable),
+                style="dim",
+            )
+        )
+    judge = (
+        f"judge {report.judge} (threshold {report.threshold:.3f})"
+        if report.judge
+        else "no judge run"
+    )
     parts.append(Text(judge, style="dim"))
     return Group(*parts)
 
@@ -123,8 +141,9 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(pct=pct, cell=_cell)
-    env.globals.update(cites=cites, flag_words=flag_words, evidence_note=evidence_note,
-                       labels=_LABEL)
+    env.globals.update(
+        cites=cites, flag_words=flag_words, evidence_note=evidence_note, labels=_LABEL
+    )
     return env
 
 
@@ -142,6 +161,10 @@ def render_html(report: EvalReport) -> str:
 
 def render(report: EvalReport, fmt: str) -> Any:
     """Dispatch on ``--format``; ``table`` returns a rich renderable, the others text."""
-    renderers = {"table": render_table, "json": render_json, "md": render_markdown,
-                 "html": render_html}
+    renderers = {
+        "table": render_table,
+        "json": render_json,
+        "md": render_markdown,
+        "html": render_html,
+    }
     return renderers[fmt](report)

@@ -113,7 +113,11 @@ def _map_texts(path: Path, store: Store | None) -> dict[int, tuple[str, str, str
             raise CitationError(f"source map {path}: key {key!r} is not a source number")
         n = int(key)
         if isinstance(value, dict) and "text" in value:
-            found[n] = (str(value["text"]), "map", str(value.get("title") or value.get("url") or ""))
+            found[n] = (
+                str(value["text"]),
+                "map",
+                str(value.get("title") or value.get("url") or ""),
+            )
             continue
         ref = str(value.get("path") if isinstance(value, dict) else value)
         file = (path.parent / ref).expanduser()
@@ -152,7 +156,9 @@ def _passages_text(n: int, article_id: str, briefing: Briefing) -> SourceText | 
         segments.append((pos, chunk.start))
         parts.append(chunk.text)
         pos += len(chunk.text) + len(_SEPARATOR)
-    label = next((p.article.title or "" for p in briefing.passages if p.article.id == article_id), "")
+    label = next(
+        (p.article.title or "" for p in briefing.passages if p.article.id == article_id), ""
+    )
     return SourceText(n, _SEPARATOR.join(parts), "sidecar passages", label, tuple(segments))
 
 
@@ -177,21 +183,33 @@ def resolve_sources(
         ref = refs.get(n, SourceRef(n=n))
         text = _resolve_one(n, ref, given, store, digest.briefing)
         if text is None:
-            resolved.info.append(SourceInfo(
-                n=n, label=ref.label, status="unavailable",
-                reason=_why_unavailable(ref, sources, store, digest),
-            ))
+            resolved.info.append(
+                SourceInfo(
+                    n=n,
+                    label=ref.label,
+                    status="unavailable",
+                    reason=_why_unavailable(ref, sources, store, digest),
+                )
+            )
             continue
         resolved.texts[n] = text
-        resolved.info.append(SourceInfo(
-            n=n, label=ref.label or text.label, status="available", origin=text.origin,
-            chars=len(text.text),
-        ))
+        resolved.info.append(
+            SourceInfo(
+                n=n,
+                label=ref.label or text.label,
+                status="available",
+                origin=text.origin,
+                chars=len(text.text),
+            )
+        )
     return resolved
 
 
 def _resolve_one(
-    n: int, ref: SourceRef, given: dict[int, tuple[str, str, str]], store: Store | None,
+    n: int,
+    ref: SourceRef,
+    given: dict[int, tuple[str, str, str]],
+    store: Store | None,
     briefing: Briefing | None,
 ) -> SourceText | None:
     if n in given:
@@ -213,8 +231,11 @@ def _why_unavailable(
     if sources is not None:
         reasons.append(f"not in {sources}")
     if store is not None:
-        reasons.append("not in the store" if (ref.article_id or ref.url) else
-                       "no URL or id in the Sources list to look up")
+        reasons.append(
+            "not in the store"
+            if (ref.article_id or ref.url)
+            else "no URL or id in the Sources list to look up"
+        )
     if digest.briefing is not None and ref.article_id:
         reasons.append("no sidecar passages")
     return "; ".join(reasons) or "no sources given (use --sources DIR or --store)"

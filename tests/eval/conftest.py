@@ -53,7 +53,8 @@ def judge() -> ContainmentJudge:
 
 ARTICLES = {
     1: "Putin arrived in Tianjin on Wednesday. He was greeted with a red carpet at the port.",
-    2: "Trade between Russia and China reached 245 billion dollars last year. Energy talks stalled.",
+    2: "Trade between Russia and China reached 245 billion dollars last year. "
+    "Energy talks stalled.",
     3: "Xi Jinping hosted the summit. Putin arrived in Tianjin on Wednesday for the summit.",
 }
 

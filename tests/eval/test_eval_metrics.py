@@ -7,6 +7,7 @@ checked by hand: a claim is supported when >= 80% of its content words occur in 
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -46,8 +47,16 @@ def _by_start(report, prefix: str):
 def test_verdicts(report) -> None:
     verdicts = [(s.claim.split(" [")[0][:30], s.verdict) for s in report.sentences]
     assert [v for _, v in verdicts] == [
-        "supported", "supported", "supported", "supported", "unsupported",
-        "out_of_range", "unavailable", "unavailable", "supported", "uncited",
+        "supported",
+        "supported",
+        "supported",
+        "supported",
+        "unsupported",
+        "out_of_range",
+        "unavailable",
+        "unavailable",
+        "supported",
+        "uncited",
     ], verdicts
 
 
@@ -58,7 +67,7 @@ def test_recall_counts_uncited_and_out_of_range_but_not_unavailable(report) -> N
     assert "2 left out" in recall.reason
     scores = {v.index: v.score for v in recall.verdicts}
     assert scores[6] is None and scores[7] is None  # unavailable: not scored
-    assert scores[5] == 0.0 and scores[9] == 0.0    # out of range, uncited
+    assert scores[5] == 0.0 and scores[9] == 0.0  # out of range, uncited
 
 
 def test_precision_flags_the_redundant_citation(report) -> None:
@@ -137,11 +146,14 @@ def test_judge_is_built_only_when_a_source_is_available(make_digest, sources_dir
 def test_json_map_file_resolves_sources(tmp_path, make_digest, articles, judge) -> None:
     (tmp_path / "a.txt").write_text(articles[1], encoding="utf-8")
     mapping = tmp_path / "map.json"
-    mapping.write_text('{"1": "a.txt", "2": {"text": "%s", "title": "Trade"}}' % articles[2],
-                       encoding="utf-8")
-    path = make_digest("Putin arrived in Tianjin on Wednesday [1].\n"
-                       "Trade reached 245 billion dollars last year [2].\n"
-                       "Xi Jinping hosted the summit [3].\n")
+    mapping.write_text(
+        json.dumps({"1": "a.txt", "2": {"text": articles[2], "title": "Trade"}}), encoding="utf-8"
+    )
+    path = make_digest(
+        "Putin arrived in Tianjin on Wednesday [1].\n"
+        "Trade reached 245 billion dollars last year [2].\n"
+        "Xi Jinping hosted the summit [3].\n"
+    )
     report = evaluate_digest(path, judge=judge, sources=mapping)
     assert [s.verdict for s in report.sentences] == ["supported", "supported", "unavailable"]
     origins = {s.n: s.origin for s in report.sources}

@@ -29,10 +29,18 @@ He met Xi [1, 3]; see [the wire](https://example.com/x) for more [5–6].
 """
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ("1", [1]), ("3, 4", [3, 4]), ("1-3", [1, 2, 3]), ("1–3", [1, 2, 3]),
-    ("2; 5", [2, 5]), ("1, 3-5, 3", [1, 3, 4, 5]), ("1-9999", [1, 9999]),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("1", [1]),
+        ("3, 4", [3, 4]),
+        ("1-3", [1, 2, 3]),
+        ("1–3", [1, 2, 3]),
+        ("2; 5", [2, 5]),
+        ("1, 3-5, 3", [1, 3, 4, 5]),
+        ("1-9999", [1, 9999]),
+    ],
+)
 def test_expand_marker(body: str, expected: list[int]) -> None:
     assert expand_marker(body) == expected
 
@@ -75,7 +83,8 @@ def test_parse_sources_list() -> None:
 def test_marker_split_off_by_the_splitter_stays_with_its_sentence() -> None:
     parsed = parse_digest_text("Putin arrived on Wednesday. [1]\n\nXi hosted him. [2, 3]\n")
     assert [(s.claim, s.citations) for s in parsed.sentences] == [
-        ("Putin arrived on Wednesday.", [1]), ("Xi hosted him.", [2, 3]),
+        ("Putin arrived on Wednesday.", [1]),
+        ("Xi hosted him.", [2, 3]),
     ]
 
 

@@ -30,12 +30,17 @@ def test_seed_000_uncited_sentences_are_listed() -> None:
         "This visit signals a critical moment in the strategic partnership between Moscow and "
         "Beijing as both nations navigate tensions with the West and seek to redefine regional "
         "security architectures.",
-        "Diplomatic observers suggest the timing of the visit is intended to project a unified front.",
+        # paragraph 4
+        "Diplomatic observers suggest the timing of the visit is intended to project a unified "
+        "front.",
         "The summit provides a platform for the two leaders to coordinate on regional security "
         "and counter Western influence in Asia.",
-        "Analysis from NBC News suggests the visit serves as a strategic reassurance for the Kremlin.",
+        # paragraph 5
+        "Analysis from NBC News suggests the visit serves as a strategic reassurance for the "
+        "Kremlin.",
         # the stand-alone pull-quote
-        '"Xi has consolidated this position that Great Power politics now must go through Beijing,"',
+        '"Xi has consolidated this position that Great Power politics now must go through '
+        'Beijing,"',
         # the closing analysis paragraph, both sentences
         "The summit underscores the deepening interdependence between Russia and China, moving "
         "beyond a marriage of convenience to a structured strategic alliance.",
@@ -51,15 +56,18 @@ def test_seed_000_uncited_sentences_are_listed() -> None:
 
 def test_seed_001_uncited_summary_and_closing_paragraph() -> None:
     report = evaluate_digest(SEED_001, judge=None)
-    _starts(report.uncited, [
-        "The proximity of these two visits suggests a strategic effort by Beijing",
-        "Officials have not released a full public itinerary",
-        # the one-line summary
-        "Putin arrived in Beijing for a state visit and bilateral talks with Xi Jinping covering",
-        # the closing paragraph
-        "The rapid succession of visits by both the U.S. and Russian presidents",
-        "By hosting both leaders within a single week",
-    ])
+    _starts(
+        report.uncited,
+        [
+            "The proximity of these two visits suggests a strategic effort by Beijing",
+            "Officials have not released a full public itinerary",
+            # the one-line summary
+            "Putin arrived in Beijing for a state visit and bilateral talks with Xi Jinping",
+            # the closing paragraph
+            "The rapid succession of visits by both the U.S. and Russian presidents",
+            "By hosting both leaders within a single week",
+        ],
+    )
     assert len(report.uncited) == 5
     closing = [s for s in report.uncited if s.paragraph == 8]
     assert len(closing) == 2
@@ -80,7 +88,8 @@ def test_seed_editorializing_sentences_are_flagged() -> None:
     assert "is intended to" in _flagged(r000, "Diplomatic observers suggest")
     assert "underscores" in _flagged(r001, "The rapid succession of visits")
     assert {"positioning china as", "necessary", "demonstrating"} <= _flagged(
-        r001, "By hosting both leaders")
+        r001, "By hosting both leaders"
+    )
     assert {"critical", "high-stakes"} <= _flagged(r001, "The meeting comes at a critical juncture")
     assert "suggests" in _flagged(r001, "The proximity of these two visits")
 
@@ -90,10 +99,10 @@ def test_seed_reported_speech_and_plain_facts_are_not_flagged() -> None:
     r001 = evaluate_digest(SEED_001, judge=None)
     for report, prefix in [
         (r000, "Russian President Vladimir Putin arrived in China on May 20"),
-        (r000, "One expert said to TIME"),                 # attributed speech with a quote
-        (r000, "Analysis from NBC News suggests"),         # inference verb, named source
+        (r000, "One expert said to TIME"),  # attributed speech with a quote
+        (r000, "Analysis from NBC News suggests"),  # inference verb, named source
         (r000, "The report said"),
-        (r000, '"Xi has consolidated'),                    # a quotation
+        (r000, '"Xi has consolidated'),  # a quotation
         (r001, "Putin's arrival occurred four days after Donald Trump left China"),
     ]:
         assert _flagged(report, prefix) == set(), prefix

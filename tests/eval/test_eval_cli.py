@@ -1,0 +1,139 @@
+"""``digest eval``: the default command, formats, -o, the --fail-under gate, eval bench."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from digest.cli import app
+from digest.cli import evaluate as eval_cli
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "digests" / "000_cd5a5dc10f67e07d.txt"
+GOOD = """Putin arrived in Tianjin on Wednesday [1].
+Trade reached 245 billion dollars last year [2].
+Xi Jinping hosted the summit [3].
+Putin arrived in Moscow on Friday [1].
+"""
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _containment_judge(monkeypatch: pytest.MonkeyPatch, judge) -> None:
+    """CLI tests use the conftest judge; the real engines are measured in tests/judges."""
+    monkeypatch.setattr(eval_cli, "build_judge", lambda name, settings: judge)
+
+
+def _run(*args: str):
+    return runner.invoke(app, ["eval", *args])
+
+
+def test_seed_digest_without_sources(tmp_path: Path) -> None:
+    result = _run(str(SEED), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert sum(s["verdict"] == "uncited" for s in data["sentences"]) == 7
+    assert data["judge"] is None
+
+
+def test_explicit_check_command_and_table(tmp_path: Path) -> None:
+    result = _run("check", str(SEED))
+    assert result.exit_code == 0, result.output
+    assert "citation recall (ALCE)" in result.stdout
+    assert "underscores" in result.stdout
+
+
+@pytest.mark.parametrize(("threshold", "code"), [("0.7", 0), ("0.8", 1), ("70", 0), ("80", 1)])
+def test_fail_under_gate(make_digest, sources_dir, threshold: str, code: int) -> None:
+    # 3 of 4 sentences supported: recall 0.75
+    result = _run(
+        str(make_digest(GOOD)),
+        "--sources",
+        str(sources_dir),
+        "--fail-under",
+        threshold,
+        "-f",
+        "json",
+    )
+    assert result.exit_code == code, result.output
+    assert json.loads(result.stdout)["metrics"]["citation_recall"]["value"] == 0.75
+
+
+def test_fail_under_fails_when_recall_cannot_be_computed(make_digest) -> None:
+    result = _run(str(make_digest("Putin arrived in Tianjin [1].\n")), "--fail-under", "0.1")
+    assert result.exit_code == 1
+    assert "n/a" in result.output
+
+
+@pytest.mark.parametrize(
+    ("fmt", "check"),
+    [
+        ("json", lambda text: json.loads(text)["sentences"]),
+        ("md", lambda text: text.startswith("# Faithfulness report")),
+        ("html", lambda text: text.startswith("<!DOCTYPE html>") and "verdict-supported" in text),
+        ("table", lambda text: "citation recall (ALCE)" in text and "\x1b[" not in text),
+    ],
+)
+def test_output_file(make_digest, sources_dir, tmp_path: Path, fmt: str, check) -> None:
+    out = tmp_path / f"report.{fmt}"
+    result = _run(str(make_digest(GOOD)), "--sources", str(sources_dir), "-f", fmt, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert check(out.read_text(encoding="utf-8"))
+
+
+def test_missing_sources_folder_is_an_error(make_digest, tmp_path: Path) -> None:
+    result = _run(str(make_digest(GOOD)), "--sources", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert "no such folder" in " ".join(result.output.split())
+
+
+def test_store_option_looks_sources_up_by_url(
+    make_digest, tmp_path: Path, corpus_store_path
+) -> None:
+    digest = make_digest(
+        "Trade between the two countries reached $245 billion last year [1].\n\n## Sources\n\n"
+        "1. https://harborwire.example.com/2026/05/18/kremlin-confirms-putin-china-visit\n"
+        "2. https://nowhere.example.com/missing\n"
+    )
+    result = runner.invoke(
+        app, ["--store", str(corpus_store_path), "eval", str(digest), "--store", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["sentences"][0]["verdict"] == "supported"
+    assert {s["n"]: s["status"] for s in data["sources"]} == {1: "available", 2: "unavailable"}
+
+
+def test_eval_bench_dispatches_to_the_judge_bench(tmp_path: Path) -> None:
+    rows = tmp_path / "claims.jsonl"
+    rows.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "sentence": "Putin arrived in Tianjin.",
+                    "sources": ["Putin arrived in Tianjin."],
+                    "label": "supported",
+                },
+                {
+                    "sentence": "Putin arrived in Moscow.",
+                    "sources": ["Putin arrived in Tianjin."],
+                    "label": "unsupported",
+                },
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = _run("bench", str(rows), "--judge", "lexical", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["claims"] == 2
+
+
+def test_every_eval_command_has_help() -> None:
+    for args in (["eval", "--help"], ["eval", "check", "--help"], ["eval", "bench", "--help"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Usage" in result.output
