@@ -41,7 +41,9 @@ def _write(
         try:
             from digest.write_llm import write_llm
         except ImportError as exc:  # the LLM writer is an optional module of this package
-            raise ConfigError(f"the LLM writer is not available ({exc}); use --writer extractive") from exc
+            raise ConfigError(
+                f"the LLM writer is not available ({exc}); use --writer extractive"
+            ) from exc
         return write_llm(passages, topic=topic, chat_model=chat_model)
     raise ConfigError(f"unknown writer {writer!r}: use 'llm' or 'extractive'")
 

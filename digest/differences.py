@@ -44,7 +44,8 @@ _NOT_PLACES = set(_WEEKDAYS) | set(_MONTHS) | {"President", "Mr", "Mrs", "Ms", "
 # ("confirmed on Monday" and "arrived on Wednesday" do not disagree): the nearest event verb
 # before the value, within _EVENT_REACH characters, names the event.
 _EVENTS = {
-    "arrival": r"arriv\w*|land(?:s|ed|ing)?|touch(?:es|ed)? down|fl(?:y|ies|ew) into|reach(?:es|ed)",
+    "arrival": (r"arriv\w*|land(?:s|ed|ing)?|touch(?:es|ed)? down|fl(?:y|ies|ew) into"
+                r"|reach(?:es|ed)"),
     "departure": r"left|leav\w*|depart\w*|ended|wrapped up|concluded",
     "meeting": r"meet\w*|met|talks|summit",
     "signing": r"sign(?:s|ed|ing)?",
@@ -121,7 +122,8 @@ def find_differences(
                 a, b = feats[i][kind], feats[j][kind]
                 if not (a - b and b - a):
                     continue
-                key = (LABELS[kind.split("@")[0]], frozenset({",".join(sorted(a - b)), ",".join(sorted(b - a))}))
+                values = frozenset({",".join(sorted(a - b)), ",".join(sorted(b - a))})
+                key = (LABELS[kind.split("@")[0]], values)
                 score = float(sims[i, j])
                 if key not in best or score > best[key][0]:
                     best[key] = (score, i, j)

@@ -25,8 +25,8 @@ logger = logging.getLogger(__name__)
 
 Format = Literal["md", "json", "html"]
 SENTENCES_PER_PARAGRAPH = 3
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-_LINE_START = re.compile(r"^([#>+\-=]|\d+[.)])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_LINE_START = re.compile(r"^([>+\-=]|\d+[.)])")
 _END = re.compile(r"([.!?]+)([\"”’')]*)$")
 
 
@@ -65,7 +65,8 @@ def with_marker(text: str, numbers: list[int]) -> str:
 
 def _joined(clauses: list[CitedSentence], escape: bool) -> str:
     """Clauses of one group -> "Some reports say … [1]; others say … [4]."."""
-    parts = [f"{md_escape(c.text) if escape else flat(c.text)} {marker(c.numbers)}" for c in clauses]
+    clean = md_escape if escape else flat
+    parts = [f"{clean(c.text)} {marker(c.numbers)}" for c in clauses]
     return "; ".join(parts) + "."
 
 
@@ -73,8 +74,13 @@ def sentence_units(sentences: list[CitedSentence]) -> list[list[CitedSentence]]:
     """Sentences, with the clauses of a group kept together as one unit."""
     units: list[list[CitedSentence]] = []
     for group, items in groupby(sentences, key=lambda s: s.group):
-        units.extend([list(items)] if group is not None else [[s] for s in items])
+        run = list(items)
+        units.extend([run] if group is not None else [[s] for s in run])
     return units
+
+
+def in_section(briefing: Briefing, section: str) -> list[CitedSentence]:
+    return [s for s in briefing.sentences if s.section == section]
 
 
 def markdown_context(briefing: Briefing) -> dict[str, Any]:
@@ -83,7 +89,7 @@ def markdown_context(briefing: Briefing) -> dict[str, Any]:
             return _joined(unit, escape=True)
         return with_marker(md_escape(unit[0].text), unit[0].numbers)
 
-    body = [s for s in briefing.sentences if s.section == "body"]
+    body = in_section(briefing, "body")
     paragraphs: list[str] = []
     for _story, items in groupby(body, key=lambda s: s.story):
         units = sentence_units(list(items))
@@ -93,10 +99,9 @@ def markdown_context(briefing: Briefing) -> dict[str, Any]:
         "b": briefing,
         "title": md_escape(briefing.title),
         "header": header(briefing),
-        "summary": [line(u) for u in sentence_units([s for s in briefing.sentences if s.section == "summary"])],
+        "summary": [line(u) for u in sentence_units(in_section(briefing, "summary"))],
         "paragraphs": paragraphs,
-        "differences": [line(u) for u in sentence_units(
-            [s for s in briefing.sentences if s.section == "differences"])],
+        "differences": [line(u) for u in sentence_units(in_section(briefing, "differences"))],
         "sources": [source_line(s.n, s.article, escape=True) for s in briefing.sources],
     }
 
@@ -117,7 +122,8 @@ def source_line(n: int, article: Any, *, escape: bool) -> str:
     clean = md_escape if escape else flat
     date = f" ({article.published:%Y-%m-%d})" if article.published else ""
     url = f" {article.url}" if article.url else ""
-    return f"[{n}] {clean(article.outlet or 'Unknown outlet')} — {clean(article.title or 'Untitled')}{date}{url}"
+    outlet, title = clean(article.outlet or "Unknown outlet"), clean(article.title or "Untitled")
+    return f"[{n}] {outlet} — {title}{date}{url}"
 
 
 def render_markdown(briefing: Briefing) -> str:

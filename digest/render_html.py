@@ -12,7 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from digest.briefing import Briefing, CitedSentence
-from digest.render import SENTENCES_PER_PARAGRAPH, flat, header, sentence_units
+from digest.render import SENTENCES_PER_PARAGRAPH, flat, header, in_section, sentence_units
 
 _STOP = re.compile(r"([.!?]+)$")
 _QUOTE = re.compile(r"“([^”]+)”")
@@ -61,10 +61,10 @@ def html_context(briefing: Briefing) -> dict[str, Any]:
         return {"clauses": [clause(s, i == len(items) - 1, grouped) for i, s in enumerate(items)]}
 
     def section(name: str) -> list[dict[str, Any]]:
-        return [unit(u) for u in sentence_units([s for s in briefing.sentences if s.section == name])]
+        return [unit(u) for u in sentence_units(in_section(briefing, name))]
 
     paragraphs = []
-    body = [s for s in briefing.sentences if s.section == "body"]
+    body = in_section(briefing, "body")
     for _story, items in groupby(body, key=lambda s: s.story):
         units = [unit(u) for u in sentence_units(list(items))]
         for i in range(0, len(units), SENTENCES_PER_PARAGRAPH):

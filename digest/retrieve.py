@@ -44,7 +44,7 @@ MIN_RELEVANCE = 0.3
 
 
 class NothingToBriefError(DigestError):
-    """Retrieval found no passage for the topic/window: no digest is written, never an invented one."""
+    """Retrieval found nothing for the topic/window: no digest is written, never an invented one."""
 
 
 def wire_group(article: StoredArticle) -> str:

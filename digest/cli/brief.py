@@ -53,7 +53,9 @@ def _chat_model(settings: Settings, model: str | None) -> Any:
     try:
         from digest.llm import build_chat_model
     except ImportError as exc:
-        raise ConfigError(f"the LLM writer is not available ({exc}); use --writer extractive") from exc
+        raise ConfigError(
+            f"the LLM writer is not available ({exc}); use --writer extractive"
+        ) from exc
     return build_chat_model(settings, model)
 
 
@@ -64,13 +66,15 @@ def brief_cmd(
         help="question or topic; omit for the period's most covered stories")] = None,
     since: Annotated[str | None, typer.Option(
         help="window start: a duration before now (2d, 12h, 1w) or a date")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="published on/after (YYYY-MM-DD)")] = None,
+    date_from: Annotated[str | None, typer.Option(
+        "--from", help="published on/after (YYYY-MM-DD)")] = None,
     date_to: Annotated[str | None, typer.Option(
         "--to", help="published up to and including this day (YYYY-MM-DD)")] = None,
     outlet: Annotated[str | None, typer.Option(help="only articles from this outlet")] = None,
     k: Annotated[int, typer.Option("-k", help="at most this many passages", min=1)] = 12,
     output: Annotated[Path | None, typer.Option(
-        "-o", "--output", help="write here (atomically; Markdown also gets a .json sidecar)")] = None,
+        "-o", "--output",
+        help="write here (atomically; Markdown also gets a .json sidecar)")] = None,
     writer: Annotated[str | None, typer.Option(
         help="llm or extractive (default: llm if OPENAI_API_KEY/OPENAI_BASE_URL is set)")] = None,
     fmt: Annotated[str | None, typer.Option(

@@ -1,4 +1,4 @@
-"""Citation numbering: [n] indexes articles by first citation; bad drafts are dropped with a reason."""
+"""Citation numbering: [n] indexes articles by first citation; bad drafts dropped with reasons."""
 
 from __future__ import annotations
 

@@ -70,8 +70,9 @@ def test_corpus_retrieval_respects_cap_and_duplicates(module_store: Store) -> No
         "Putin arrives in Tianjin to a red carpet")
     assert len(passages) <= 12
     assert max(Counter(p.article.outlet for p in passages).values()) <= 2
-    tianjin_copies = {a.id for a in module_store.articles()
-                      if a.duplicate_of or any(b.duplicate_of == a.id for b in module_store.articles())}
+    stored = module_store.articles()
+    tianjin_copies = {a.id for a in stored
+                      if a.duplicate_of or any(b.duplicate_of == a.id for b in stored)}
     assert len(tianjin_copies) == 2  # the sample corpus's wire story and its republication
     assert len({p.article.id for p in passages} & tianjin_copies) == 1
     assert [p.id for p in passages] == [f"P{i}" for i in range(1, len(passages) + 1)]
