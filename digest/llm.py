@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage
 from langchain_core.runnables import Runnable
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from tenacity import (
     RetryCallState,
     Retrying,
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+In = TypeVar("In")
 
 # USD per 1M tokens (input, output), OpenAI list prices as published in 2025. An estimate for
 # the run report, not a bill: unknown models (local servers, new names) get no estimate.
@@ -97,7 +98,7 @@ def build_chat_model(settings: Settings, model: str | None = None) -> BaseChatMo
     logger.info("chat model %s at %s", name, settings.openai_base_url or "api.openai.com")
     return ChatOpenAI(
         model=name,
-        api_key=settings.openai_api_key or "not-needed-for-local-servers",
+        api_key=SecretStr(settings.openai_api_key or "not-needed-for-local-servers"),
         base_url=settings.openai_base_url,
         timeout=settings.llm_timeout,
         max_retries=0,  # retries are ours (bounded, logged, counted), not hidden in the client
@@ -122,9 +123,10 @@ class UsageMeter:
     requests: int = 0
 
     def add(self, message: AIMessage) -> None:
-        usage = message.usage_metadata or {}
-        self.prompt_tokens += int(usage.get("input_tokens") or 0)
-        self.completion_tokens += int(usage.get("output_tokens") or 0)
+        usage = message.usage_metadata
+        if usage:
+            self.prompt_tokens += int(usage.get("input_tokens") or 0)
+            self.completion_tokens += int(usage.get("output_tokens") or 0)
         self.model = (message.response_metadata or {}).get("model_name") or self.model
 
     def usage(self) -> Usage:
@@ -187,8 +189,8 @@ def _fatal(exc: openai.OpenAIError, where: str) -> LLMError:
 
 
 def invoke_structured(
-    chain: Runnable[list[BaseMessage], dict[str, Any]],
-    messages: list[BaseMessage],
+    chain: Runnable[In, dict[str, Any]],
+    inputs: In,
     *,
     validate: Callable[[Any], T],
     meter: UsageMeter,
@@ -208,8 +210,8 @@ def invoke_structured(
         wait=_wait(backoff),
         retry=retry_if_exception_type(_TRANSIENT),
         before_sleep=lambda s: logger.warning(
-            "LLM attempt %d/%d failed (%s); retrying",
-            s.attempt_number, max_attempts, _describe(s.outcome.exception()) if s.outcome else "?",
+            "LLM attempt %d/%d failed (%s); retrying", s.attempt_number, max_attempts,
+            _describe(s.outcome.exception() or Exception("?")) if s.outcome else "?",
         ),
         reraise=True,
     )
@@ -217,7 +219,7 @@ def invoke_structured(
         for attempt in retrying:
             with attempt:
                 meter.requests += 1
-                out = chain.invoke(messages)
+                out = chain.invoke(inputs)
                 raw: AIMessage = out["raw"]
                 meter.add(raw)
                 if out.get("parsing_error") is not None:

@@ -136,8 +136,13 @@ def show_passages(passages: list[Passage]) -> list[dict[str, Any]]:
     return shown
 
 
-def _chain(chat_model: BaseChatModel, ids: list[str]) -> Runnable[list[BaseMessage], Any]:
-    """prompt messages → model → structured output (raw message kept for usage and repair).
+def _chain(
+    chat_model: BaseChatModel, prompts: WriterPrompts, ids: list[str]
+) -> Runnable[dict[str, Any], Any]:
+    """prompt → model → structured output (the raw message is kept for usage and repair).
+
+    Input: ``topic``, ``articles`` (from :func:`show_passages`), ``valid_ids`` and ``history``
+    (the earlier answer and the repair request, empty on the first call).
 
     The schema is a plain dict, so the JSON is parsed by LangChain's parser and a malformed
     answer comes back as ``parsing_error`` with its usage intact, instead of an exception
@@ -146,7 +151,14 @@ def _chain(chat_model: BaseChatModel, ids: list[str]) -> Runnable[list[BaseMessa
     structured = chat_model.with_structured_output(
         answer_schema(ids), method="json_schema", include_raw=True, strict=True
     )
-    return RunnableLambda(list).with_config(run_name="brief_prompt") | structured
+
+    def render(inputs: dict[str, Any]) -> list[BaseMessage]:
+        user = prompts.user.render(topic=inputs["topic"], articles=inputs["articles"],
+                                   valid_ids=inputs["valid_ids"])
+        return [SystemMessage(prompts.system.render()), HumanMessage(user), *inputs["history"]]
+
+    prompt: Runnable[dict[str, Any], list[BaseMessage]] = RunnableLambda(render)
+    return prompt.with_config(run_name="brief_prompt") | structured
 
 
 def _problem(sentence: _Sentence, valid: set[str]) -> str | None:
@@ -160,7 +172,11 @@ def _problem(sentence: _Sentence, valid: set[str]) -> str | None:
     return None
 
 
-def _triage(answer: _Answer, valid: set[str]) -> tuple[list[_Sentence], list[tuple[_Sentence, str]]]:
+Triage = tuple[list[_Sentence], list[tuple[_Sentence, str]]]
+
+
+def _triage(answer: _Answer, valid: set[str]) -> Triage:
+    """Split the answer into shippable sentences and (sentence, problem) pairs."""
     good: list[_Sentence] = []
     bad: list[tuple[_Sentence, str]] = []
     for sentence in answer.sentences:
@@ -194,17 +210,15 @@ def write_llm(
     shown = show_passages(passages)
     alias_to_id = {item["id"]: item["passage_id"] for a in shown for item in a["passages"]}
     valid = set(alias_to_id)
-    chain = _chain(chat_model, list(alias_to_id))
+    chain = _chain(chat_model, prompts, list(alias_to_id))
     meter = UsageMeter(model=getattr(chat_model, "model_name", None))
     where = str(getattr(chat_model, "openai_api_base", None) or "the configured server")
-    messages: list[BaseMessage] = [
-        SystemMessage(prompts.system.render()),
-        HumanMessage(prompts.user.render(topic=topic, articles=shown,
-                                         valid_ids=list(alias_to_id))),
-    ]
+    history: list[BaseMessage] = []
+    inputs = {"topic": topic, "articles": shown, "valid_ids": list(alias_to_id),
+              "history": history}
 
     def call() -> tuple[_Answer, AIMessage]:
-        return invoke_structured(chain, messages, validate=_Answer.model_validate, meter=meter,
+        return invoke_structured(chain, inputs, validate=_Answer.model_validate, meter=meter,
                                  max_attempts=max_attempts, backoff=backoff, where=where)
 
     answer, raw = call()
@@ -216,7 +230,7 @@ def write_llm(
         logger.info("repair %d: %d sentence(s) with bad citations", round_, len(bad))
         problems = [{"text": s.text, "cited": s.passage_ids or "nothing", "problem": p}
                     for s, p in bad]
-        messages += [AIMessage(content=raw.content),
+        history += [AIMessage(content=raw.content),
                      HumanMessage(prompts.repair.render(problems=problems,
                                                         valid_ids=list(alias_to_id)))]
         try:

@@ -211,7 +211,8 @@ def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw or b"{}")
             except json.JSONDecodeError:
                 body = {"_raw": raw.decode("utf-8", "replace")}
-            headers = {k.lower(): v for k, v in self.headers.items() if k.lower() != "authorization"}
+            headers = {k.lower(): v for k, v in self.headers.items()
+                       if k.lower() != "authorization"}
             recorded = Recorded(path=self.path, body=body, headers=headers)
             if not self.path.rstrip("/").endswith("/chat/completions"):
                 self._send(404, {"error": {"message": f"stub: no route {self.path}"}}, {})

@@ -82,7 +82,8 @@ def test_injection_passage_does_not_change_the_output_shape(
     llm_env.responder = cite_every_passage
     plain, injected = tmp_path / "plain.md", tmp_path / "injected.md"
     assert brief(corpus_store_path, plain, "energy pipeline deal").exit_code == 0
-    assert brief(corpus_store_path, injected, "summit cancelled online misinformation").exit_code == 0
+    topic = "summit cancelled online misinformation"
+    assert brief(corpus_store_path, injected, topic).exit_code == 0
     text = llm_env.requests[1].messages[1]["content"]
     data = text[text.index("<data>"):text.index("</data>")]
     assert "Ignore previous instructions" in data

@@ -23,7 +23,8 @@ def answer(*sentences: tuple[str, list[str], str]) -> dict:
 
 
 GOOD = answer(
-    ("Russian President Vladimir Putin arrived in China for talks with Xi Jinping.", ["P1"], "summary"),
+    ("Russian President Vladimir Putin arrived in China for talks with Xi Jinping.", ["P1"],
+     "summary"),
     ("The Kremlin confirmed the visit, Harbor Wire Service reported.", ["P1", "P2"], "body"),
 )
 
@@ -48,7 +49,8 @@ def test_valid_answer_maps_aliases_to_the_callers_passages(
     body = openai_stub.requests[0].body
     schema = body["response_format"]["json_schema"]["schema"]
     item = schema["properties"]["sentences"]["items"]
-    assert item["properties"]["passage_ids"]["items"]["enum"] == [f"P{i}" for i in range(1, len(passages) + 1)]
+    given = [f"P{i}" for i in range(1, len(passages) + 1)]
+    assert item["properties"]["passage_ids"]["items"]["enum"] == given
     assert item["properties"]["section"]["enum"] == ["summary", "body", "differences"]
 
 
