@@ -61,6 +61,21 @@ def deliver(root: Path, files: list[Path]) -> None:
         shutil.copy(path, root / "inbox" / path.name)
 
 
+def article(root: Path, name: str, *, published: str, outlet: str = "Test Gazette",
+            text: str | None = None) -> Path:
+    """A small Markdown article in the inbox (cheap to embed, unlike the sample corpus)."""
+    body = text or ("Port officials in Tianjin said on Thursday that a new container terminal "
+                    "would open next month. The terminal will handle grain and timber shipments, "
+                    "the officials said.")
+    path = root / "inbox" / f"{name}.md"
+    path.write_text(
+        f"---\ntitle: {name.replace('-', ' ').title()}\noutlet: {outlet}\n"
+        f"url: https://example.org/{name}\npublished: {published}\n---\n\n{body}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
 class Daily:
     """Runs `digest daily` in-process on one project and one store."""
 
