@@ -24,7 +24,7 @@ from digest import dedupe
 from digest.chunk import chunk_article
 from digest.embed import Embedder
 from digest.errors import SourceError
-from digest.fetch import Fetcher
+from digest.fetch import Fetcher, canonical_url
 from digest.models import Article, Chunk
 from digest.readers import expand, read_file, read_url
 from digest.store import Store
@@ -188,6 +188,8 @@ def ingest(
 def forget(store: Store, key: str) -> str | None:
     """Remove an article (by id or URL) and its chunks; returns the removed id."""
     article = store.find_article(key)
+    if article is None and key.startswith(("http://", "https://")):
+        article = store.find_article(canonical_url(key))  # stored URLs are canonical
     if article is None:
         return None
     store.delete_article(article.id)

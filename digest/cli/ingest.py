@@ -12,6 +12,7 @@ from rich.table import Table
 
 from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
+from digest.errors import ConfigError
 from digest.ingest import IngestOptions, IngestReport, forget, ingest, reindex
 from digest.readers import expand, parse_date
 from digest.store import date_where
@@ -100,7 +101,9 @@ def sources_cmd(
     with guard():
         settings = load_settings(ctx)
         store = composition.build_store(settings)
-        articles = store.articles(date_where(parse_date(since), parse_date(until), outlet))
+        articles = store.articles(
+            date_where(_date_option(since, "--from"), _date_option(until, "--to"), outlet)
+        )
     if json_output:
         for a in articles:
             out.print(a.model_dump_json(), highlight=False)
@@ -113,6 +116,16 @@ def sources_cmd(
         )
     out.print(table)
     console.print(f"{len(articles)} article(s)")
+
+
+def _date_option(value: str | None, option: str) -> datetime | None:
+    """A date the user typed; one that cannot be read is an error, never "no filter"."""
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ConfigError(f"{option} {value!r} is not a date; use YYYY-MM-DD")
+    return parsed
 
 
 def _day(value: datetime | None) -> str:
