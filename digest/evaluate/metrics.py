@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from digest.errors import ConfigError
 from digest.evaluate.models import (
+    Clause,
     DigestSentence,
     Evidence,
     MetricResult,
@@ -88,27 +89,77 @@ class SentenceChecker:
     ) -> None:
         joint = self._ask(sentence.claim, available)
         threshold = self.judge.threshold if self.judge is not None else 0.5
-        supported = joint.probability >= threshold
         result.probability = joint.probability
-        if supported:
+        clauses = self._clause_judgements(sentence, available)
+        by_clauses = bool(clauses) and all(j.probability >= threshold for _, j in clauses)
+        if joint.probability >= threshold or by_clauses:
             result.verdict = "supported"
+            result.by_clauses = joint.probability < threshold
         else:
             # A missing source might hold the support: "cannot check", not "unsupported".
             result.verdict = "unavailable" if result.unavailable else "unsupported"
+        if clauses:
+            self._clause_evidence(sentence, result, available, clauses, threshold)
+            return
         singles = (
             {available[0]: joint}
             if len(available) == 1
             else {n: self._ask(sentence.claim, [n]) for n in available}
         )
         for n in available:
-            relevant: bool | None = None
+            relevant: bool | None = None  # unavailable: unknown
             if result.verdict == "supported":
                 relevant = self._needed(sentence.claim, n, singles[n], available, threshold)
             elif result.verdict == "unsupported":
-                relevant = False
-            result.evidence.append(
-                _evidence(n, singles[n], self.sources.texts[n], sentence, relevant)
+                relevant = False  # ALCE: every citation of an unsupported sentence
+            self._add_evidence(result, sentence, n, singles[n], relevant)
+
+    def _clause_judgements(
+        self, sentence: DigestSentence, available: list[int]
+    ) -> list[tuple[Clause, Judgement]]:
+        """Each clause against its own citations: "Some say X [3]; others say Y [4]."
+
+        If [3] entails X and [4] entails Y, then [3, 4] together entail the sentence (ALCE's
+        condition), and judges score a long two-source claim worse than its parts. A clause
+        not supported by its own citation is a citation to the wrong source even when the
+        sentence as a whole is supported. Empty unless every clause cites available sources.
+        """
+        clauses = sentence.clauses
+        if not clauses or any(
+            not c.citations or set(c.citations) - set(available) for c in clauses
+        ):
+            return []
+        return [(c, self._ask(c.claim, c.citations[:MAX_CITATIONS])) for c in clauses]
+
+    def _clause_evidence(
+        self,
+        sentence: DigestSentence,
+        result: SentenceResult,
+        available: list[int],
+        clauses: list[tuple[Clause, Judgement]],
+        threshold: float,
+    ) -> None:
+        """Precision per clause: a citation is needed for the clause it is attached to."""
+        for n in available:
+            clause, judged = next((c, j) for c, j in clauses if n in c.citations)
+            numbers = clause.citations[:MAX_CITATIONS]
+            alone = judged if numbers == [n] else self._ask(clause.claim, [n])
+            relevant = (
+                result.verdict == "supported"
+                and judged.probability >= threshold
+                and self._needed(clause.claim, n, alone, numbers, threshold)
             )
+            self._add_evidence(result, sentence, n, alone, relevant)
+
+    def _add_evidence(
+        self,
+        result: SentenceResult,
+        sentence: DigestSentence,
+        n: int,
+        judged: Judgement,
+        relevant: bool | None,
+    ) -> None:
+        result.evidence.append(_evidence(n, judged, self.sources.texts[n], sentence, relevant))
 
     def _needed(
         self, claim: str, n: int, alone: Judgement, available: list[int], threshold: float

@@ -34,6 +34,15 @@ class SourceRef(BaseModel):
     article_id: str | None = None
 
 
+class Clause(BaseModel):
+    """A part of a sentence that carries its own marker: ``"Some say X [3]; others Y [4]."``"""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    claim: str
+    citations: list[int]
+
+
 class DigestSentence(BaseModel):
     """One sentence of the digest as written, with its citation markers expanded.
 
@@ -53,6 +62,9 @@ class DigestSentence(BaseModel):
     end: int
     citations: list[int] = Field(default_factory=list)
     links: list[Citation] = Field(default_factory=list)
+    clauses: list[Clause] = Field(
+        default_factory=list, description="set when markers split the sentence into clauses"
+    )
 
 
 class ParsedDigest(BaseModel):
@@ -118,6 +130,9 @@ class SentenceResult(BaseModel):
     unavailable: list[int] = Field(default_factory=list)
     verdict: Verdict
     probability: float | None = Field(default=None, description="joint support probability")
+    by_clauses: bool = Field(
+        default=False, description="supported clause by clause, each by its own citations"
+    )
     evidence: list[Evidence] = Field(default_factory=list)
     flags: list[NeutralityFlag] = Field(default_factory=list)
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from digest.briefing import Briefing, Citation
 from digest.errors import CitationError
-from digest.evaluate.models import DigestSentence, ParsedDigest, SentenceKind, SourceRef
+from digest.evaluate.models import Clause, DigestSentence, ParsedDigest, SentenceKind, SourceRef
 from digest.sentences import Span, split_sentences
 
 logger = logging.getLogger(__name__)
@@ -73,6 +73,33 @@ def clean_claim(text: str) -> str:
     text = _ESCAPED.sub(r"\1", text)  # our renderer escapes Markdown in sentence text
     text = re.sub(r"\s+", " ", text).strip()
     return re.sub(r"\s+([.,;:!?])", r"\1", text)
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """Clauses of a sentence whose markers sit at clause ends, each with its own citations.
+
+    ``"Some reports place it in Beijing [4], others at a port [1]."`` -> two clauses. Returns
+    ``[]`` for a sentence with fewer than two marker groups; a trailing stretch after the last
+    marker becomes a clause without citations (so the sentence is not clause-checkable).
+    """
+    matches = list(MARKER.finditer(text))
+    if len(matches) < 2:
+        return []
+    clauses: list[Clause] = []
+    start = 0
+    for match in matches:
+        piece = clean_claim(text[start : match.start()]).strip(" ,;:")
+        if piece and re.search(r"\w", piece):
+            clauses.append(Clause(claim=piece, citations=expand_marker(match.group(1))))
+        elif clauses:  # "[1][2]": adjacent markers belong to the same clause
+            last = clauses[-1]
+            numbers = list(dict.fromkeys([*last.citations, *expand_marker(match.group(1))]))
+            clauses[-1] = Clause(claim=last.claim, citations=numbers)
+        start = match.end()
+    tail = clean_claim(text[start:]).strip(" ,;:.")
+    if tail and re.search(r"\w", tail):
+        clauses.append(Clause(claim=tail, citations=[]))
+    return clauses if len(clauses) >= 2 else []
 
 
 def _sources_section(text: str) -> int:
@@ -213,6 +240,7 @@ def parse_digest_text(
                 end=span.end,
                 citations=markers_in(span.text),
                 links=_links(span.text, sidecar),
+                clauses=split_clauses(span.text),
             )
         )
     if sidecar is not None:

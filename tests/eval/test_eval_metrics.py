@@ -167,3 +167,48 @@ def test_yaml_map_file(tmp_path, make_digest, articles, judge) -> None:
     path = make_digest("Putin arrived in Moscow on Friday [1].\n")
     (sentence,) = evaluate_digest(path, judge=judge, sources=mapping).sentences
     assert sentence.verdict == "unsupported"
+
+
+class BestSourceJudge:
+    """Like the containment judge, but reads only the single best source (as window judges
+    do), so a claim spread over two sources fails as a whole."""
+
+    name = "best-source"
+    threshold = 0.8
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def judge(self, claim, sources):
+        judged = [self.inner.judge(claim, [s]) for s in sources]
+        return max(judged, key=lambda j: j.probability)
+
+
+CLAUSES = """\
+Putin arrived in Tianjin on Wednesday [1]; trade reached 245 billion dollars last year [2].
+Putin was greeted with a red carpet at the port [2], and trade reached 245 billion dollars [1].
+"""
+
+
+def test_clause_by_clause_support(make_digest, sources_dir, judge) -> None:
+    report = evaluate_digest(
+        make_digest(CLAUSES), judge=BestSourceJudge(judge), sources=sources_dir
+    )
+    split, swapped = report.sentences
+    # neither source alone covers the sentence, but each clause is entailed by its citation
+    assert split.verdict == "supported" and split.by_clauses
+    assert {e.n: e.relevant for e in split.evidence} == {1: True, 2: True}
+    assert split.probability < BestSourceJudge.threshold  # the joint judgement failed
+    # each clause cites the other clause's source: not supported, and both citations irrelevant
+    assert swapped.verdict == "unsupported"
+    assert {e.n: e.relevant for e in swapped.evidence} == {1: False, 2: False}
+
+
+def test_wrong_source_per_clause_costs_precision(make_digest, sources_dir, judge) -> None:
+    # the union of [1] and [2] holds every word (ALCE recall: supported), but each clause is
+    # attached to the wrong source: both citations are irrelevant to their clauses
+    report = evaluate_digest(make_digest(CLAUSES), judge=judge, sources=sources_dir)
+    swapped = report.sentences[1]
+    assert swapped.verdict == "supported" and not swapped.by_clauses
+    assert {e.n: e.relevant for e in swapped.evidence} == {1: False, 2: False}
+    assert report.metric("citation_precision") == pytest.approx(2 / 4)

@@ -98,3 +98,25 @@ def test_empty_digest_is_an_error(tmp_path) -> None:
     path.write_text("# Only a heading\n", encoding="utf-8")
     with pytest.raises(CitationError, match="no sentences"):
         parse_digest(path)
+
+
+def test_split_clauses_at_markers() -> None:
+    from digest.evaluate.parse import split_clauses
+
+    seed = (
+        "While some reports place the summit celebrations in Beijing [4], other accounts "
+        "emphasize the arrival at a northern port [1]."
+    )
+    assert [(c.claim, c.citations) for c in split_clauses(seed)] == [
+        ("While some reports place the summit celebrations in Beijing", [4]),
+        ("other accounts emphasize the arrival at a northern port", [1]),
+    ]
+    # one marker group, or adjacent markers: no clauses
+    assert split_clauses("Putin arrived on May 20 [1] for a summit.") == []
+    assert split_clauses("He met Xi [1][2].") == []
+    # text after the last marker is a clause of its own, without citations
+    assert [c.citations for c in split_clauses("A did it [1]; B did it [2, 3]; C agreed.")] == [
+        [1],
+        [2, 3],
+        [],
+    ]
