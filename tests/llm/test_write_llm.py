@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Callable
 
@@ -233,3 +234,22 @@ def test_failed_repair_request_keeps_the_good_sentences_and_records_the_drop(
     [dropped] = result.dropped
     assert "P99" in dropped.reason and "repair request failed" in dropped.reason
     assert result.usage.requests == 3
+
+
+def test_answer_cut_off_at_the_token_limit_is_a_clear_error(
+    openai_stub: OpenAIStub, make_model: Make, passages: list[Passage]
+) -> None:
+    openai_stub.push(reply('{"sentences": [{"text": "Putin arr', finish_reason="length"))
+    with pytest.raises(LLMError, match="cut off at the token limit"):
+        run(passages, make_model())
+    assert len(openai_stub.requests) == 1
+
+
+def test_unreachable_server_fails_after_bounded_attempts(passages: list[Passage]) -> None:
+    with socket.socket() as sock:  # a loopback port with nothing listening
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    model = ChatOpenAI(model="gpt-4o-mini", api_key="test", base_url=f"http://127.0.0.1:{port}/v1",
+                       timeout=2, max_retries=0)
+    with pytest.raises(LLMError, match=rf"127.0.0.1:{port}/v1 failed 2 attempts.*server is up"):
+        run(passages, model, max_attempts=2)
