@@ -69,7 +69,7 @@ def check_cmd(
         Path,
         typer.Argument(
             help="digest to check: Markdown or text with numbered citation markers "
-            "(its X.json sidecar is used if present)",
+            "(its X.json sidecar is used if present), or such a sidecar alone",
             exists=True,
             dir_okay=False,
             readable=True,

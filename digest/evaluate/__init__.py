@@ -10,7 +10,7 @@ from digest.evaluate.metrics import (
 from digest.evaluate.models import EvalReport, ParsedDigest, SentenceResult
 from digest.evaluate.neutral import neutrality_flags
 from digest.evaluate.parse import parse_digest, parse_digest_text
-from digest.evaluate.run import check_digest, evaluate_digest
+from digest.evaluate.run import check_digest, evaluate_briefing, evaluate_digest
 from digest.evaluate.sources import ResolvedSources, resolve_sources
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "SentenceResult",
     "UncitedShare",
     "check_digest",
+    "evaluate_briefing",
     "evaluate_digest",
     "neutrality_flags",
     "parse_digest",

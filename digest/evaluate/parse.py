@@ -269,16 +269,37 @@ def _merge_sidecar_sources(refs: list[SourceRef], sidecar: Briefing) -> list[Sou
     return sorted(by_n.values(), key=lambda r: r.n)
 
 
+def parse_briefing(briefing: Briefing, *, path: str = "<briefing>") -> ParsedDigest:
+    """A :class:`Briefing` as its Markdown reads, with itself as the sidecar.
+
+    Lets ``digest brief`` check what it is about to write, and ``digest eval X.json`` check a
+    sidecar whose Markdown was deleted or edited.
+    """
+    from digest.render import render_markdown
+
+    parsed = parse_digest_text(render_markdown(briefing), path=path, sidecar=briefing)
+    parsed.sidecar = path
+    return parsed
+
+
 def parse_digest(path: Path) -> ParsedDigest:
-    """Read a digest file (Markdown or plain text) and its sidecar when present."""
+    """Read a digest file (Markdown or plain text, or our JSON sidecar) and its sidecar."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CitationError(f"cannot read digest {path}: {exc}") from exc
-    sidecar = read_sidecar(path)
-    parsed = parse_digest_text(text, path=str(path), sidecar=sidecar)
-    if sidecar is not None:
-        parsed.sidecar = str(path.with_suffix(".json"))
+    if path.suffix.lower() == ".json":
+        try:
+            parsed = parse_briefing(Briefing.model_validate_json(text), path=str(path))
+        except (ValidationError, ValueError) as exc:
+            raise CitationError(
+                f"{path} is not a digest sidecar (Briefing JSON): {str(exc)[:300]}"
+            ) from exc
+    else:
+        sidecar = read_sidecar(path)
+        parsed = parse_digest_text(text, path=str(path), sidecar=sidecar)
+        if sidecar is not None:
+            parsed.sidecar = str(path.with_suffix(".json"))
     if not any(s.kind != "heading" for s in parsed.sentences):
         raise CitationError(f"{path} contains no sentences to evaluate")
     return parsed

@@ -10,9 +10,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from digest.briefing import Briefing
 from digest.evaluate.metrics import METRICS, SentenceChecker
 from digest.evaluate.models import CLAIM_KINDS, EvalReport, ParsedDigest
-from digest.evaluate.parse import parse_digest
+from digest.evaluate.parse import parse_briefing, parse_digest
 from digest.evaluate.sources import ResolvedSources, resolve_sources
 from digest.judges.base import Judge
 from digest.store import Store
@@ -35,6 +36,18 @@ def check_digest(digest: ParsedDigest, sources: ResolvedSources, judge: Judge | 
         sources=sources.info,
         metrics=metrics,
     )
+
+
+def evaluate_briefing(
+    briefing: Briefing,
+    *,
+    judge: Judge | None,
+    sources: Path | None = None,
+    store: Store | None = None,
+) -> EvalReport:
+    """Check a :class:`Briefing` before (or instead of) reading it back from disk."""
+    digest = parse_briefing(briefing, path=briefing.title)
+    return check_digest(digest, resolve_sources(digest, sources=sources, store=store), judge)
 
 
 def evaluate_digest(

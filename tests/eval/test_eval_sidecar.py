@@ -10,7 +10,7 @@ import pytest
 
 from digest.brief import build_briefing
 from digest.briefing import Briefing, Citation, CitedSentence, Passage, Source
-from digest.evaluate import evaluate_digest
+from digest.evaluate import evaluate_briefing, evaluate_digest
 from digest.models import Chunk, StoredArticle
 from digest.render import write_briefing
 
@@ -34,7 +34,7 @@ def _chunk(text: str, position: int) -> Chunk:
 
 
 @pytest.fixture
-def own_digest(tmp_path: Path) -> Path:
+def briefing() -> Briefing:
     article = StoredArticle(
         id="a1",
         url="https://wire.example.com/arrival",
@@ -54,7 +54,7 @@ def own_digest(tmp_path: Path) -> Path:
             ],
         )
 
-    briefing = Briefing(
+    return Briefing(
         title="Putin in China",
         generated_at=NOW,
         writer="extractive",
@@ -69,6 +69,10 @@ def own_digest(tmp_path: Path) -> Path:
             Passage(id="P2", chunk=last, article=article),
         ],
     )
+
+
+@pytest.fixture
+def own_digest(tmp_path: Path, briefing: Briefing) -> Path:
     path = tmp_path / "out" / "brief.md"
     write_briefing(briefing, path, "md")
     assert path.with_suffix(".json").is_file()
@@ -119,3 +123,41 @@ def test_brief_pipeline_digest_checked_against_the_store(
             text = corpus_store.article_text(source.id)
             assert text[evidence.start : evidence.end] == evidence.text
             assert evidence.linked_start is not None
+
+
+def _verdicts(report) -> list[str]:
+    return [s.verdict for s in report.sentences]
+
+
+def test_sidecar_alone_and_briefing_object_give_the_same_verdicts(
+    own_digest: Path, briefing: Briefing, judge
+) -> None:
+    from_markdown = evaluate_digest(own_digest, judge=judge)
+    from_json = evaluate_digest(own_digest.with_suffix(".json"), judge=judge)
+    from_object = evaluate_briefing(briefing, judge=judge)
+    assert _verdicts(from_markdown) == _verdicts(from_json) == _verdicts(from_object)
+    assert _verdicts(from_json) == ["supported", "supported", "unsupported"]
+    assert from_json.sidecar == str(own_digest.with_suffix(".json"))
+
+
+def test_sidecar_links_match_rendered_sentences(own_digest: Path) -> None:
+    from digest.evaluate.parse import parse_digest
+
+    parsed = parse_digest(own_digest)
+    claims = [s for s in parsed.sentences if s.kind == "prose"]
+    assert [len(s.links) for s in claims] == [1, 1, 1]
+    assert [s.links[0].chunk_id for s in claims] == ["a1:0", "a1:2", "a1:0"]
+
+
+def test_edited_markdown_sentence_loses_its_link_but_is_still_checked(
+    own_digest: Path, judge
+) -> None:
+    text = own_digest.read_text(encoding="utf-8")
+    own_digest.write_text(
+        text.replace("Trade talks followed in Beijing", "Trade talks followed in Shanghai"),
+        encoding="utf-8",
+    )
+    report = evaluate_digest(own_digest, judge=judge)
+    edited = report.sentences[1]
+    assert "Shanghai" in edited.claim and edited.citations == [1]
+    assert edited.evidence[0].linked_start is None
