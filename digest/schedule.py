@@ -152,8 +152,14 @@ def remove_cron(spec: ScheduleSpec, crontab: Crontab) -> bool:
 # --- systemd -------------------------------------------------------------------------------
 
 
+def _systemd_path(value: str) -> str:
+    """A path setting (WorkingDirectory=, append:): taken verbatim, only ``%`` is special."""
+    return value.replace("%", "%%")
+
+
 def _systemd_quote(value: str) -> str:
-    value = value.replace("%", "%%")
+    """An ExecStart= word or Environment= assignment: ``%%`` and C-style double quotes."""
+    value = _systemd_path(value)
     if re.search(r'[\s"\'\\;]', value):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return value
@@ -162,13 +168,13 @@ def _systemd_quote(value: str) -> str:
 def systemd_units(spec: ScheduleSpec) -> dict[str, str]:
     """``NAME.service`` (a oneshot ``digest daily``) and ``NAME.timer`` (daily at ``--at``)."""
     env = "".join(f"Environment={_systemd_quote(f'{k}={v}')}\n" for k, v in sorted(spec.env.items()))
-    log = _systemd_quote(str(spec.log))
+    log = _systemd_path(str(spec.log))
     service = (
         "[Unit]\n"
         f"Description=digest daily for {spec.config}\n\n"
         "[Service]\n"
         "Type=oneshot\n"
-        f"WorkingDirectory={_systemd_quote(str(spec.workdir))}\n"
+        f"WorkingDirectory={_systemd_path(str(spec.workdir))}\n"
         f"{env}"
         f"ExecStart={' '.join(_systemd_quote(a) for a in spec.argv)}\n"
         f"StandardOutput=append:{log}\n"

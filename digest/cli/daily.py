@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
@@ -18,7 +17,7 @@ from digest.daily_write import SectionWriter, extractive_writer, llm_writer
 from digest.errors import ConfigError
 from digest.ingest import IngestOptions
 from digest.project import PROJECT_FILE, Project, find_project, load_project, write_example
-from digest.runs import read_records, runs
+from digest.runs import RunRecord, read_records, runs
 from digest.schedule import (
     CrontabCommand,
     CrontabFile,
@@ -161,20 +160,24 @@ def runs_cmd(
         for record in shown:
             out.print(record.model_dump_json(), highlight=False)
         return
-    table = Table("started", "date", "window", "outcome", "articles", "new", "stories",
-                  "writer", "tokens", "seconds", "failed sources")
     for r in shown:
-        outcome = "interrupted" if r.event == "start" else r.outcome
-        table.add_row(
-            r.started_at.strftime("%Y-%m-%d %H:%M"), str(r.digest_date) + (" (backfill)" if r.backfill else ""),
-            f"{r.window_start:%m-%d %H:%M} – {r.window_end:%m-%d %H:%M}", outcome,
-            str(r.articles), str(r.new_articles), str(r.stories), r.writer,
-            str(r.prompt_tokens + r.completion_tokens), f"{r.duration_s:.1f}",
-            str(len(r.failed_sources)),
-        )
-    out.print(table)
+        out.print(_run_line(r), highlight=False)
     if not shown:
         console.print(f"no runs recorded in {project.runs_file}")
+
+
+def _run_line(r: RunRecord) -> str:
+    """One run per line: greppable, and readable in an 80-column terminal or a log."""
+    outcome = "interrupted" if r.event == "start" else r.outcome
+    failed = f", {len(r.failed_sources)} failed source(s)" if r.failed_sources else ""
+    tokens = r.prompt_tokens + r.completion_tokens
+    return (
+        f"{r.started_at:%Y-%m-%d %H:%M} {r.digest_date}{' (backfill)' if r.backfill else ''} "
+        f"{outcome}: {r.articles} article(s), {r.new_articles} new, {r.stories} stor"
+        f"{'y' if r.stories == 1 else 'ies'}, {r.writer}{f' {tokens} tokens' if tokens else ''}, "
+        f"{r.duration_s:.1f} s{failed}; window {r.window_start.astimezone(UTC):%Y-%m-%d %H:%M} – "
+        f"{r.window_end.astimezone(UTC):%Y-%m-%d %H:%M} UTC" + (f"; error: {r.error}" if r.error else "")
+    )
 
 
 @app.command("schedule")
