@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from openai_stub import OpenAIStub, Recorded, reply, slow
+from openai_stub import OpenAIStub, Recorded, error, reply, slow
 from typer.testing import CliRunner
 
 from digest.cli import app
+from digest.llm import estimate_cost
 
 NOW = "2026-05-21T00:00:00+00:00"
 
@@ -96,3 +97,24 @@ def test_injection_passage_does_not_change_the_output_shape(
     assert all(s["citations"] for s in b["sentences"])
     headings = lambda p: [ln for ln in p.read_text().splitlines() if ln.startswith("#")]  # noqa: E731
     assert [h.split()[0] for h in headings(plain)] == [h.split()[0] for h in headings(injected)]
+
+
+def test_cli_sums_usage_over_retries_and_repairs(
+    llm_env: OpenAIStub, corpus_store_path: Path, tmp_path: Path
+) -> None:
+    bad = {"sentences": [{"text": "The summit was cancelled.", "passage_ids": ["P404"],
+                          "section": "summary"}]}
+    llm_env.push(error(429, "busy", headers={"retry-after": "0"}),
+                 reply(bad, prompt_tokens=1000, completion_tokens=20))
+    llm_env.responder = cite_every_passage  # the repaired answer: 2000 + 150 tokens
+    out = tmp_path / "out.md"
+    result = brief(corpus_store_path, out, "Putin arrival in China")
+    assert result.exit_code == 0, result.output
+    assert len(llm_env.requests) == 3
+    assert "P404" in llm_env.requests[2].messages[-1]["content"]  # the repair request
+    usage = json.loads(out.with_suffix(".json").read_text())["usage"]
+    cost = estimate_cost("gpt-4o-mini", 3000, 170)
+    assert usage == {"prompt_tokens": 3000, "completion_tokens": 170, "requests": 3,
+                     "estimated_cost_usd": cost}
+    assert "3 request(s), 3000 prompt + 170 completion tokens" in out.read_text()
+    assert "The summit was cancelled." not in out.read_text()
