@@ -56,7 +56,7 @@ def flag_words(result: SentenceResult) -> str:
 
 def evidence_note(result: SentenceResult) -> str:
     """One line per citation: probability, need, and the best passage (for tooltips)."""
-    lines = []
+    lines = ["supported clause by clause, each by its own citations"] if result.by_clauses else []
     for e in result.evidence:
         need = "" if e.relevant is None else " needed" if e.relevant else " IRRELEVANT"
         where = f" @{e.start}-{e.end}" if e.start >= 0 else ""
