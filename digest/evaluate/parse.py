@@ -34,6 +34,7 @@ _SOURCES_HEADING = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _SOURCE_ENTRY = re.compile(r"^\s*(?:[-*+]\s*)?(?:\[\^?(\d+)\]:?|(\d+)[.)])\s*(.*)$")
+_BULLET = re.compile(r"^\s*[-*+]\s+(\S.*)$")
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _ARTICLE_ID = re.compile(r"\b[0-9a-f]{16}\b")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
@@ -108,27 +109,35 @@ def _sources_section(text: str) -> int:
     return found[-1].start() if found else len(text)
 
 
+def _source_ref(n: int, rest: str) -> SourceRef:
+    url = _URL.search(rest)
+    article_id = _ARTICLE_ID.search(rest)
+    label = re.sub(r"\s+", " ", _URL.sub("", _MD_LINK.sub(r"\1", rest))).strip(" -—–:<>")
+    return SourceRef(
+        n=n,
+        label=label,
+        url=url.group(0).rstrip(".,;") if url else None,
+        article_id=article_id.group(0) if article_id else None,
+    )
+
+
 def parse_sources(section: str) -> list[SourceRef]:
-    """Numbered entries of a Sources list: ``1. [Title](url)``, ``[2] Outlet — url``, …"""
+    """Entries of a Sources list: ``1. [Title](url)``, ``[2] Outlet — url``, ``[3]: url``.
+
+    A list with no numbers at all (``- Reuters: https://…``) is numbered in order, which is
+    how readers of such a digest resolve its ``[n]``.
+    """
     refs: dict[int, SourceRef] = {}
+    bullets: list[str] = []
     for line in section.splitlines():
         match = _SOURCE_ENTRY.match(line)
-        if not match:
-            continue
-        n = int(match.group(1) or match.group(2))
-        rest = match.group(3)
-        url = _URL.search(rest)
-        article_id = _ARTICLE_ID.search(rest)
-        label = re.sub(r"\s+", " ", _URL.sub("", _MD_LINK.sub(r"\1", rest))).strip(" -—–:<>")
-        refs.setdefault(
-            n,
-            SourceRef(
-                n=n,
-                label=label,
-                url=url.group(0).rstrip(".,;") if url else None,
-                article_id=article_id.group(0) if article_id else None,
-            ),
-        )
+        if match:
+            n = int(match.group(1) or match.group(2))
+            refs.setdefault(n, _source_ref(n, match.group(3)))
+        elif bullet := _BULLET.match(line):
+            bullets.append(bullet.group(1))
+    if not refs:
+        refs = {i: _source_ref(i, rest) for i, rest in enumerate(bullets, start=1)}
     return sorted(refs.values(), key=lambda r: r.n)
 
 

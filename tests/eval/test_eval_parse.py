@@ -120,3 +120,15 @@ def test_split_clauses_at_markers() -> None:
         [2, 3],
         [],
     ]
+
+
+def test_unnumbered_sources_list_is_numbered_in_order() -> None:
+    parsed = parse_digest_text(
+        "Putin arrived [2].\n\nSources:\n- Harbor Wire: https://a.example/x\n"
+        "- [Meridian](https://b.example/y)\n"
+    )
+    assert [(r.n, r.url) for r in parsed.sources] == [
+        (1, "https://a.example/x"),
+        (2, "https://b.example/y"),
+    ]
+    assert parsed.sources[1].label == "Meridian"
