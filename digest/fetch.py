@@ -3,11 +3,14 @@
 Every network read goes through :class:`Fetcher` so those limits cannot be forgotten by one
 code path. Transient failures (connect errors, timeouts, 429/5xx) are retried a bounded number
 of times with backoff by tenacity; anything else becomes a :class:`SourceError` naming the URL.
+httpx's timeout applies to each read, so a server that trickles a byte at a time could hold a
+run forever; a whole-download deadline (``DEADLINE_FACTOR`` x the timeout) stops that too.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -23,6 +26,7 @@ from digest.errors import SourceError
 
 logger = logging.getLogger(__name__)
 
+DEADLINE_FACTOR = 4  # a whole download may take this many times the per-read timeout
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "ref", "cmpid", "ocid")
 
 
@@ -77,6 +81,7 @@ class Fetcher:
     ) -> None:
         self._max_bytes = max_bytes
         self._attempts = attempts
+        self._deadline = timeout * DEADLINE_FACTOR
         self._client = client or httpx.Client(
             timeout=httpx.Timeout(timeout),
             follow_redirects=True,
@@ -101,6 +106,7 @@ class Fetcher:
             raise SourceError(url, str(exc)) from exc
 
     def _get_once(self, url: str) -> Response:
+        started = time.monotonic()
         try:
             with self._client.stream("GET", url) as response:
                 if response.status_code == 429 or response.status_code >= 500:
@@ -115,6 +121,10 @@ class Fetcher:
                     body.extend(part)
                     if len(body) > self._max_bytes:
                         raise SourceError(url, f"too large: over the {self._max_bytes}-byte limit")
+                    if time.monotonic() - started > self._deadline:
+                        raise SourceError(
+                            url, f"timed out: download still running after {self._deadline:g} s"
+                        )
                 return Response(
                     url=str(response.url),
                     content_type=response.headers.get("content-type", "").lower(),
@@ -122,5 +132,13 @@ class Fetcher:
                 )
         except httpx.TimeoutException as exc:
             raise _Transient(f"timed out ({type(exc).__name__})") from exc
+        except httpx.UnsupportedProtocol as exc:
+            raise SourceError(url, f"unsupported URL: {exc}") from exc
         except httpx.TransportError as exc:
             raise _Transient(f"network error: {exc}") from exc
+        except httpx.TooManyRedirects as exc:
+            raise SourceError(url, "too many redirects") from exc
+        except httpx.RequestError as exc:  # e.g. a body that fails to decompress
+            raise SourceError(url, f"unreadable response: {exc}") from exc
+        except httpx.InvalidURL as exc:
+            raise SourceError(url, f"invalid URL: {exc}") from exc

@@ -35,13 +35,19 @@ def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             try:
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
+                for name, value in route.headers.items():
+                    self.send_header(name, value.replace("{base}", server.base))
                 if route.declare_length:
                     self.send_header("Content-Length", str(len(route.body)))
                 else:
                     self.send_header("Connection", "close")
                 self.end_headers()
-                for start in range(0, len(route.body), 16384):
-                    self.wfile.write(route.body[start : start + 16384])
+                step = 1 if route.trickle else 16384
+                for start in range(0, len(route.body), step):
+                    self.wfile.write(route.body[start : start + step])
+                    if route.trickle:
+                        self.wfile.flush()
+                        time.sleep(route.trickle)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout test); nothing to report
 

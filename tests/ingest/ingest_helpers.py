@@ -30,6 +30,8 @@ class Route:
     status: int = 200
     delay: float = 0.0
     declare_length: bool = True  # False: no Content-Length, so only the streamed cap can stop it
+    trickle: float = 0.0  # seconds between single bytes: a server that never quite stops
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -95,8 +95,14 @@ def test_atom_feed_over_http(http_server: LocalServer, fetcher: Fetcher, store: 
         ("/huge-undeclared", {"body": b"<p>" + b"y" * 50_000 + b"</p>", "declare_length": False},
          "too large"),
         ("/broken", {"body": b"oops", "status": 500}, "HTTP 500"),
+        ("/loop", {"body": b"", "status": 302, "headers": {"Location": "{base}/loop"}},
+         "too many redirects"),
+        ("/trickle", {"body": ARTICLE_HTML[:400], "trickle": 0.05}, "download still running"),
+        ("/bad-gzip", {"body": b"not gzip at all", "headers": {"Content-Encoding": "gzip"}},
+         "unreadable response"),
     ],
-    ids=["404", "timeout", "oversized-declared", "oversized-streamed", "server-error"],
+    ids=["404", "timeout", "oversized-declared", "oversized-streamed", "server-error",
+         "redirect-loop", "trickling-server", "corrupt-gzip"],
 )
 def test_bad_url_is_reported_and_the_rest_still_lands(
     http_server: LocalServer, fetcher: Fetcher, store: Store,
@@ -111,6 +117,12 @@ def test_bad_url_is_reported_and_the_rest_still_lands(
     assert reason in (failure.reason or "")
     assert [o.status for o in report.outcomes if o.status != "failed"] == ["added"]
     assert store.count_chunks() > 0
+
+
+def test_invalid_url_is_a_source_error(fetcher: Fetcher, store: Store) -> None:
+    report = ingest(["http://[::1"], store=store, fetcher=fetcher)
+    (failure,) = report.failures
+    assert failure.source == "http://[::1" and "invalid URL" in (failure.reason or "")
 
 
 def test_url_without_fetcher_is_refused_cleanly(store: Store) -> None:
