@@ -154,6 +154,8 @@ def _describe(exc: BaseException) -> str:
         return "no answer within the timeout"
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code}: {exc.message}"
+    if isinstance(exc, MalformedAnswer):
+        return " ".join(str(exc).split())[:300]  # pydantic's report, on one line
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -229,9 +231,13 @@ def invoke_structured(
                 except ValidationError as exc:
                     raise MalformedAnswer(f"JSON of the wrong shape: {exc}") from exc
     except _TRANSIENT as exc:
+        hint = (
+            "the model does not follow the JSON schema; try another --model"
+            if isinstance(exc, MalformedAnswer)
+            else "check that the server is up, or raise DIGEST_LLM_TIMEOUT for a slow model"
+        )
         raise LLMError(
-            f"the LLM at {where} failed {max_attempts} attempts, last: {_describe(exc)}; "
-            "check that the server is up, or raise DIGEST_LLM_TIMEOUT for a slow model"
+            f"the LLM at {where} failed {max_attempts} attempts, last: {_describe(exc)}; {hint}"
         ) from exc
     except openai.OpenAIError as exc:
         raise _fatal(exc, where) from exc

@@ -253,3 +253,13 @@ def test_unreachable_server_fails_after_bounded_attempts(passages: list[Passage]
                        timeout=2, max_retries=0)
     with pytest.raises(LLMError, match=rf"127.0.0.1:{port}/v1 failed 2 attempts.*server is up"):
         run(passages, model, max_attempts=2)
+
+
+def test_persistently_malformed_answers_name_the_model_not_the_network(
+    openai_stub: OpenAIStub, make_model: Make, passages: list[Passage]
+) -> None:
+    openai_stub.push(reply("I cannot answer in JSON."), reply({"text": "no list"}))
+    with pytest.raises(LLMError, match=r"failed 2 attempts, last: JSON of the wrong shape.*"
+                                       r"does not follow the JSON schema") as caught:
+        run(passages, make_model(), max_attempts=2)
+    assert "\n" not in str(caught.value)
