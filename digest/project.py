@@ -56,6 +56,7 @@ writer = "extractive"
 stories = 5                   # sections for the N stories with the most independent coverage
 passages_per_story = 8        # passages each section's writer sees
 topics = []                   # e.g. ["energy", "sanctions"]: covered whenever in the window
+# story_similarity = 0.78     # how alike (cosine, 0-1) articles must be to count as one story
 
 # A window with no articles: "write" a short "no new coverage" digest, or "skip" writing.
 no_news = "write"
