@@ -228,8 +228,8 @@ def write_llm(
         if not bad:
             break
         logger.info("repair %d: %d sentence(s) with bad citations", round_, len(bad))
-        problems = [{"text": s.text, "cited": s.passage_ids or "nothing", "problem": p}
-                    for s, p in bad]
+        problems = [{"text": s.text, "cited": ", ".join(s.passage_ids) or "nothing",
+                     "problem": p} for s, p in bad]
         history += [AIMessage(content=raw.content),
                      HumanMessage(prompts.repair.render(problems=problems,
                                                         valid_ids=list(alias_to_id)))]

@@ -105,6 +105,7 @@ def test_unknown_id_gets_one_repair_request_stating_the_problem(
     assert json.loads(repair[2]["content"]) == bad  # the model sees its own answer
     assert "Officials said the summit was cancelled." in repair[3]["content"]
     assert "P99" in repair[3]["content"] and "not given" in repair[3]["content"]
+    assert '"Officials said the summit was cancelled." cites P99:' in repair[3]["content"]
     assert "Putin arrived in China." not in repair[3]["content"]  # only offending sentences
     assert result.dropped == [] and len(result.drafts) == 2
     assert (result.usage.prompt_tokens, result.usage.completion_tokens, result.usage.requests) == (
