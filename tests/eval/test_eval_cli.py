@@ -107,30 +107,35 @@ def test_store_option_looks_sources_up_by_url(
     assert {s["n"]: s["status"] for s in data["sources"]} == {1: "available", 2: "unavailable"}
 
 
-def test_eval_bench_dispatches_to_the_judge_bench(tmp_path: Path) -> None:
+def test_eval_bench_dispatches_to_the_judge_bench(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`digest eval bench FILE` is not taken for a digest: it reaches run_bench (tests/judges
+    measure the bench itself)."""
+    import digest.judges.bench as bench
+
+    calls: list[tuple] = []
+
+    class Result:
+        def to_json(self) -> str:
+            return json.dumps({"claims": 2})
+
+        def to_table(self) -> str:
+            return "bench table"
+
+    def fake_run_bench(path, *, judge, settings, limit=None):
+        calls.append((Path(path).name, judge, limit))
+        return Result()
+
+    monkeypatch.setattr(bench, "run_bench", fake_run_bench)
     rows = tmp_path / "claims.jsonl"
-    rows.write_text(
-        "\n".join(
-            json.dumps(r)
-            for r in [
-                {
-                    "sentence": "Putin arrived in Tianjin.",
-                    "sources": ["Putin arrived in Tianjin."],
-                    "label": "supported",
-                },
-                {
-                    "sentence": "Putin arrived in Moscow.",
-                    "sources": ["Putin arrived in Tianjin."],
-                    "label": "unsupported",
-                },
-            ]
-        )
-        + "\n",
-        encoding="utf-8",
-    )
-    result = _run("bench", str(rows), "--judge", "lexical", "--json")
+    rows.write_text("{}\n", encoding="utf-8")
+    result = _run("bench", str(rows), "--judge", "lexical", "--limit", "5", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["claims"] == 2
+    assert json.loads(result.stdout) == {"claims": 2}
+    assert calls == [("claims.jsonl", "lexical", 5)]
+    table = _run("bench", str(rows))
+    assert table.exit_code == 0 and "bench table" in table.stdout
 
 
 def test_every_eval_command_has_help() -> None:
