@@ -11,12 +11,11 @@ while swapped facts are present elsewhere but not where the claim points.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-
-import re
 
 from digest.judges import text as tx
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digest.judges.bench import Claim, read_claims, summary_scores, Scored
+from digest.judges.bench import Claim, Scored, read_claims, summary_scores
 from digest.judges.features import FEATURES, vectorize
 from digest.judges.logistic import Logistic, fit_logistic
 from digest.judges.metrics import balanced_accuracy, best_threshold, roc_auc
