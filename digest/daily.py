@@ -169,7 +169,7 @@ def _work(
         return DailyResult(record.model_copy(update={"outcome": "skipped"}))
 
     briefing = _briefing(project, store, writer, window, chosen, failures, missing)
-    fault("written")
+    fault("drafted")
     stem = project.output_dir / window.digest_date.isoformat()
     files = {stem.with_suffix(suffix): text.encode("utf-8") for suffix, text in
              render_daily(briefing, had_articles=bool(articles), html=project.html).items()}

@@ -35,7 +35,7 @@ from digest.schedule import (
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help=f"project file (default: ./{PROJECT_FILE})")
 ]
-STAGES = ("ingested", "grouped", "written", "rendered")
+STAGES = ("ingested", "grouped", "drafted", "rendered")
 
 
 def _project(config: Path | None) -> tuple[Path, Project]:

@@ -235,3 +235,35 @@ def test_run_records_carry_window_counts_writer_and_duration(three_days_root, em
     # Each window starts where the previous successful one ended: no gap, no overlap.
     assert ends[1]["window_start"] == ends[0]["window_end"]
     assert ends[2]["window_start"] == ends[1]["window_end"]
+
+
+def test_writer_usage_and_uncovered_topics_reach_the_record_and_the_footer(
+    tmp_path: Path, embedder
+) -> None:
+    from digest.briefing import DraftSentence, Usage, WriterResult
+    from digest.daily import run_daily
+    from digest.daily_write import SectionWriter
+
+    write_project(tmp_path / "p", more='topics = ["volcanic eruptions in Iceland"]')
+    daily = Daily(tmp_path / "p", embedder)
+    article(daily.root, "terminal", published="2026-05-18T09:00:00+00:00")
+    seen: list[list[str]] = []
+
+    def stub(passages):  # stands in for the LLM writer: one cited sentence, counted tokens
+        seen.append([p.id for p in passages])
+        return WriterResult(
+            drafts=[DraftSentence(text="Port officials said a terminal would open next month.",
+                                  passage_ids=[passages[0].id])],
+            usage=Usage(prompt_tokens=120, completion_tokens=30, requests=1),
+        )
+
+    result = run_daily(daily.project, store=daily.store, fetcher=None,
+                       writer=SectionWriter("llm", "stub-model", stub), now=evening(DAYS[0]))
+
+    assert seen and all(ids for ids in seen)
+    assert (result.record.writer, result.record.model) == ("llm", "stub-model")
+    assert (result.record.prompt_tokens, result.record.completion_tokens) == (120, 30)
+    text = daily.digest(DAYS[0]).read_text(encoding="utf-8")
+    assert "Port officials said a terminal would open next month [1]." in text
+    assert "LLM usage: 1 request(s), 120 prompt + 30 completion tokens" in text
+    assert "No coverage of “volcanic eruptions in Iceland” in this window." in text

@@ -1,0 +1,196 @@
+"""Daily benchmark: wall time and peak RSS of one ``digest daily`` over N new articles.
+
+Not a test. Generates N synthetic articles (the ingest benchmark's generator, ~600 words each,
+four topics, a planted wire copy every 40th), all published within one day, into a fresh
+project's inbox, then measures in separate processes (so peak RSS figures do not mix):
+
+* **end to end**: ``python -m digest daily --config P --now T`` as cron would run it
+  (interpreter start, imports, model load, ingest, grouping, writing, rendering, files); wall
+  time around the process, peak RSS from ``os.wait4`` (that child's ``ru_maxrss``);
+* **stages**: the same run in a worker process, on its own fresh copy of the project, with
+  timers wrapped around the library calls ``run_daily`` makes (monkeypatched in the worker
+  only): ingest / clustering (article vectors + grouping) / writing (retrieval, extractive
+  writer, citation numbering) / render + save, plus a second run with nothing new (the
+  idempotent "unchanged" path).
+
+    python evals/bench_daily.py                      # 500 articles
+    python evals/bench_daily.py --articles 100 --mode stages
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DAY = datetime(2026, 5, 20, tzinfo=UTC)
+NOW = DAY + timedelta(hours=23, minutes=30)
+PROJECT = """\
+sources = ["inbox"]
+output_dir = "digests"
+store = "chroma"
+timezone = "UTC"
+writer = "extractive"
+stories = 5
+"""
+
+
+def generate(n: int, seed: int, folder: Path) -> dict[str, int]:
+    """N articles published on ``DAY`` (the ingest benchmark's text, our timestamps)."""
+    sys.path.insert(0, str(HERE))
+    from bench_ingest import DUP_EVERY, make_article, wire_copy
+
+    folder.mkdir(parents=True, exist_ok=True)
+    previous: dict[str, Any] | None = None
+    dups = words = 0
+    for i in range(n):
+        if previous is not None and i % DUP_EVERY == DUP_EVERY - 1:
+            art = wire_copy(previous, seed, i)
+            dups += 1
+        else:
+            art = make_article(seed, i, DAY)
+        published = DAY + timedelta(minutes=(i * 1381) % (23 * 60))
+        art["published"] = published.isoformat()
+        art["url"] = f"{art['url'].rsplit('/', 1)[0]}/{i:05d}"
+        previous = art
+        words += len(art["text"].split())
+        front = "\n".join(f"{k}: {json.dumps(art[k], ensure_ascii=False)}"
+                          for k in ("title", "outlet", "url", "published", "author"))
+        (folder / f"{i:05d}.md").write_text(f"---\n{front}\n---\n{art['text']}\n", encoding="utf-8")
+    return {"articles": n, "words": words, "planted_duplicates": dups}
+
+
+def make_project(root: Path, n: int, seed: int) -> dict[str, int]:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "digest.toml").write_text(PROJECT, encoding="utf-8")
+    return generate(n, seed, root / "inbox")
+
+
+# -- stage timings, in a worker process ---------------------------------------------------------
+
+
+def worker(root: Path) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    import digest.daily as daily
+    from digest.app import build_store
+    from digest.config import Settings
+    from digest.daily_write import extractive_writer
+    from digest.project import load_project
+
+    seconds: dict[str, float] = {"imports": time.perf_counter() - t0}
+    cpu: dict[str, float] = {}  # process CPU seconds per stage: less skewed by a busy machine
+
+    def wrap(module: Any, name: str, stage: str) -> None:
+        original = getattr(module, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start, cpu_start = time.perf_counter(), time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - start
+                cpu[stage] = cpu.get(stage, 0.0) + time.process_time() - cpu_start
+
+        setattr(module, name, timed)
+
+    wrap(daily, "ingest", "ingest")
+    wrap(daily, "group_stories", "clustering: group")
+    wrap(daily, "write_sections", "writing")
+    wrap(daily, "render_daily", "render")
+    wrap(daily, "_save", "save")
+    project = load_project(root / "digest.toml")
+    start = time.perf_counter()
+    store = build_store(Settings(store=project.store))
+    store.embedder.embed(["warm-up"])
+    seconds["open store + model"] = time.perf_counter() - start
+    wrap(store, "article_vectors", "clustering: vectors")
+    writer = extractive_writer(store.embedder)
+    rss_before = _self_rss()
+    model_before = store.embedder.seconds
+    start, cpu_start = time.perf_counter(), time.process_time()
+    result = daily.run_daily(project, store=store, fetcher=None, writer=writer, now=NOW)
+    seconds["run_daily total"] = time.perf_counter() - start
+    cpu["run_daily total"] = time.process_time() - cpu_start
+    model = store.embedder.seconds - model_before
+    start = time.perf_counter()
+    again = daily.run_daily(project, store=store, fetcher=None, writer=writer,
+                            now=NOW + timedelta(minutes=5))
+    return {
+        "seconds": seconds, "cpu_seconds": cpu, "model_seconds": model, "outcome": result.record.outcome,
+        "articles": result.record.articles, "stories": result.record.stories,
+        "sentences": result.record.sentences, "rerun_outcome": again.record.outcome,
+        "rerun_seconds": time.perf_counter() - start, "rss_after_model_mb": rss_before,
+        "rss_peak_mb": _self_rss(),
+    }
+
+
+def _self_rss() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, subprocess.Popen]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv} failed ({proc.returncode}):\n{out}\n{err}")
+    proc.stdout_text, proc.stderr_text = out, err  # type: ignore[attr-defined]
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, proc
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mode", choices=["both", "e2e", "stages"], default="both")
+    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker)))  # noqa: T201 - the worker's result channel
+        return
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DIGEST_", "OPENAI_"))}
+    with tempfile.TemporaryDirectory(prefix="bench-daily-") as tmp:
+        base = Path(tmp) / "template"
+        meta = make_project(base, args.articles, args.seed)
+        env["DIGEST_HOME"] = str(Path(tmp) / "home")
+        report: dict[str, Any] = {"corpus": meta, "cpus": os.cpu_count(),
+                                  "load_average_at_start": os.getloadavg()}
+        if args.mode in ("both", "e2e"):
+            root = Path(tmp) / "e2e"
+            shutil.copytree(base, root)
+            wall, rss, cpu, proc = _child([sys.executable, "-m", "digest", "daily", "--config",
+                                           str(root / "digest.toml"), "--now", NOW.isoformat()], env)
+            report["end_to_end"] = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+                                    "peak_rss_mb": round(rss, 1),
+                                    "output": proc.stdout_text.strip()}  # type: ignore[attr-defined]
+        if args.mode in ("both", "stages"):
+            root = Path(tmp) / "stages"
+            shutil.copytree(base, root)
+            wall, rss, cpu, proc = _child([sys.executable, __file__, "--worker", str(root)], env)
+            stages = json.loads(proc.stdout_text.strip().splitlines()[-1])  # type: ignore[attr-defined]
+            for key in ("seconds", "cpu_seconds"):
+                stages[key] = {k: round(v, 2) for k, v in stages[key].items()}
+            stages.update(worker_wall_s=round(wall, 2), worker_cpu_s=round(cpu, 2),
+                          worker_peak_rss_mb=round(rss, 1))
+            report["stages"] = stages
+    print(json.dumps(report, indent=2))  # noqa: T201 - a benchmark's report
+
+
+if __name__ == "__main__":
+    main()
