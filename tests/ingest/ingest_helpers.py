@@ -92,7 +92,7 @@ def article_md(title: str, body: str, *, url: str | None = None, outlet: str = "
     return "\n".join([*lines, "---", "", body, ""])
 
 
-def generated_body(seed: int, paragraphs: int = 4) -> str:
+def generated_body(seed: int, paragraphs: int = 4, sentences: int = 4) -> str:
     """Distinct, news-like prose (no two seeds near-duplicate each other)."""
     rng = np.random.default_rng(seed)
     words = ("minister port tariff summit pipeline delegation harbour council treaty grain "
@@ -100,9 +100,9 @@ def generated_body(seed: int, paragraphs: int = 4) -> str:
              "strike refinery orchestra census glacier").split()
     out = []
     for p in range(paragraphs):
-        sentences = []
-        for s in range(4):
+        said = []
+        for s in range(sentences):
             picked = " ".join(rng.choice(words, size=9))
-            sentences.append(f"Report {seed}.{p}.{s} said the {picked} stood at {rng.integers(1, 999)}.")
-        out.append(" ".join(sentences))
+            said.append(f"Report {seed}.{p}.{s} said the {picked} stood at {rng.integers(1, 999)}.")
+        out.append(" ".join(said))
     return "\n\n".join(out)

@@ -131,7 +131,7 @@ def test_one_broken_file_in_a_folder_of_fifty(tmp_path: Path, cli: CliRunner) ->
     folder.mkdir()
     for i in range(50):
         (folder / f"{i:02d}.md").write_text(
-            article_md(f"Story {i}", generated_body(100 + i, paragraphs=1),
+            article_md(f"Story {i}", generated_body(100 + i, paragraphs=1, sentences=1),
                        url=f"https://fifty.example.com/{i}")
         )
     (folder / "31.md").write_bytes(b"\x00\x01\x02 not text \xff\xfe")

@@ -52,7 +52,7 @@ def test_sigkill_mid_run_then_rerun_completes(tmp_path: Path, embedder: MiniLMEm
     folder.mkdir()
     for i in range(ARTICLES):
         (folder / f"{i:03d}.md").write_text(
-            article_md(f"Generated story {i}", generated_body(1000 + i, paragraphs=2),
+            article_md(f"Generated story {i}", generated_body(1000 + i, paragraphs=2, sentences=2),
                        url=f"https://crash.example.com/{i}")
         )
     home = tmp_path / "home"

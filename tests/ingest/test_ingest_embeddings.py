@@ -11,8 +11,10 @@ from typer.testing import CliRunner
 
 from digest.embed import MiniLMEmbedder, _package_dir, minilm_files
 from digest.errors import EmbeddingMismatchError, ModelFileError
-from digest.ingest import reindex
+from digest.ingest import ingest, reindex
 from digest.store import Store, open_client
+
+CORPUS = Path(__file__).resolve().parents[2] / "seeds" / "corpus"
 
 
 def _fake_model_package(root: Path, model_bytes: bytes | None) -> None:
@@ -86,19 +88,30 @@ def test_cli_on_a_store_of_another_model_says_how_to_reindex(
     assert "Traceback" not in result.output
 
 
+@pytest.fixture
+def small_store(tmp_path: Path, embedder: MiniLMEmbedder) -> Store:
+    """The wire story and its copy (a duplicate link to preserve) at DIGEST_HOME/chroma."""
+    store = Store(open_client(path=str(tmp_path / "digest-home" / "chroma")), embedder)
+    ingest([str(CORPUS / "05-putin-arrives-tianjin-red-carpet.md"),
+            str(CORPUS / "06-red-carpet-at-the-port-meridian.md"),
+            str(CORPUS / "13-xi-putin-pledge-deeper-ties.jsonl")], store=store, fetcher=None)
+    return store
+
+
 def test_reindex_moves_every_chunk_to_the_new_model_and_back(
-    corpus_copy: Store, tmp_path: Path, embedder: MiniLMEmbedder
+    small_store: Store, tmp_path: Path, embedder: MiniLMEmbedder
 ) -> None:
-    store = corpus_copy
+    store = small_store
     chunks_before = sorted((c.id, c.text, c.start, c.end) for c, _ in store.all_chunks())
     articles_before = store.articles()
-    top_before = [h.chunk.id for h in store.query("pipeline price negotiations", k=5)]
+    assert any(a.duplicate_of for a in articles_before)
+    top_before = [h.chunk.id for h in store.query("joint statement on Ukraine", k=5)]
 
     hashed = reindex(store, HashEmbedder())
     assert hashed.embedder.name == "test-hash-embedder" and hashed.name == store.name
     assert sorted((c.id, c.text, c.start, c.end) for c, _ in hashed.all_chunks()) == chunks_before
     assert hashed.articles() == articles_before, "metadata and duplicate links survive"
-    assert hashed.query("pipeline price", k=3), "queryable with the new model"
+    assert hashed.query("red carpet", k=3), "queryable with the new model"
     client = open_client(path=str(tmp_path / "digest-home" / "chroma"))
     with pytest.raises(EmbeddingMismatchError):
         Store(client, embedder)
@@ -106,12 +119,12 @@ def test_reindex_moves_every_chunk_to_the_new_model_and_back(
     assert names == {"digest_chunks", "digest_articles"}, "no staging collections left behind"
 
     back = reindex(Store(client, HashEmbedder()), embedder)
-    assert [h.chunk.id for h in back.query("pipeline price negotiations", k=5)] == top_before
+    assert [h.chunk.id for h in back.query("joint statement on Ukraine", k=5)] == top_before
 
 
-def test_cli_reindex(corpus_copy: Store, cli: CliRunner) -> None:
-    count = corpus_copy.count_chunks()
+def test_cli_reindex(small_store: Store, cli: CliRunner) -> None:
+    count = small_store.count_chunks()
     result = run_cli(cli, "reindex", "--embeddings", "minilm")
     assert result.exit_code == 0, result.output
     assert f"re-indexed {count} chunks with all-MiniLM-L6-v2-int8" in result.output
-
+    assert "Traceback" not in result.output
