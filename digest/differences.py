@@ -103,7 +103,7 @@ class Claim:
     text: str
     passage_id: str
     group: str  # wire group: copies of one wire story never "disagree" with each other
-    published: str  # ISO date, for a stable "some … others" order
+    published: float  # timestamp, for a stable "some … others" order (earlier report first)
     article_id: str
 
 

@@ -125,7 +125,7 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, sentences: list[_Sentence], n:
 
 def _reading_order(sentence: _Sentence) -> tuple[object, ...]:
     published = sentence.passage.article.published
-    return (sentence.passage.story, published.isoformat() if published else "",
+    return (sentence.passage.story, published.timestamp() if published else float("-inf"),
             sentence.passage.article.id, sentence.start)
 
 
@@ -151,7 +151,7 @@ def write_extractive(
     drafts += [draft(i, "body") for i in body]
     claims = [
         Claim(s.text, s.passage.id, s.group,
-              s.passage.article.published.isoformat() if s.passage.article.published else "",
+              s.passage.article.published.timestamp() if s.passage.article.published else 0.0,
               s.passage.article.id)
         for s in sentences
     ]

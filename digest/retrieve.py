@@ -105,10 +105,8 @@ def _outlet(article: StoredArticle) -> str:
 
 def as_passages(hits: list[Hit], stories: dict[str, int] | None = None) -> list[Passage]:
     """Hits in reading order under ids P1..Pn (opaque to a model; stable for the same input)."""
-    epoch = datetime.min.replace(tzinfo=None)
-
     def order(hit: Hit) -> tuple[Any, ...]:
-        published = hit.article.published.replace(tzinfo=None) if hit.article.published else epoch
+        published = hit.article.published.timestamp() if hit.article.published else -math.inf
         return (stories.get(hit.article.id, 0) if stories else 0, published, hit.article.id,
                 hit.chunk.position)
 

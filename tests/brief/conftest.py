@@ -1,6 +1,7 @@
-"""Fixtures of the brief tests: one extractive briefing of the sample corpus per module.
+"""Fixtures of the brief tests: one extractive briefing of the sample corpus, shared.
 
-Building a briefing embeds a few dozen sentences (~1 s), so tests that only read one share it.
+Building a briefing embeds a few dozen sentences (~1 s), so tests that only read one share
+it (session scope: never mutate it).
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from digest.embed import MiniLMEmbedder
 from digest.store import Store, open_client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def module_store(corpus_store_path: Path, embedder: MiniLMEmbedder) -> Store:
-    """The sample-corpus store (read-only), shared by a module's tests."""
+    """The sample-corpus store (read-only), shared by the brief tests."""
     return Store(open_client(path=str(corpus_store_path)), embedder)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def briefing(module_store: Store) -> Briefing:
     return build_briefing(module_store, topic=TOPIC, k=12, writer="extractive", now=NOW)

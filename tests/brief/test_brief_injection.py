@@ -8,9 +8,11 @@ the string appears at most as article 12's own quoted, cited text.
 
 from __future__ import annotations
 
+import pytest
 from brief_helpers import NOW, check_structure
 
 from digest.brief import build_briefing
+from digest.briefing import Briefing
 from digest.render import render_markdown
 from digest.store import Store
 
@@ -22,8 +24,15 @@ def _injection_article(store: Store) -> str:
     return next(a.id for a in store.articles() if "online reaction" in (a.title or ""))
 
 
-def test_injection_article_cannot_change_shape_or_citations(module_store: Store) -> None:
-    briefing = build_briefing(module_store, topic=INJECTION, k=12, writer="extractive", now=NOW)
+@pytest.fixture(scope="module")
+def injected(module_store: Store) -> Briefing:
+    return build_briefing(module_store, topic=INJECTION, k=12, writer="extractive", now=NOW)
+
+
+def test_injection_article_cannot_change_shape_or_citations(
+    module_store: Store, injected: Briefing
+) -> None:
+    briefing = injected
     injected = _injection_article(module_store)
     assert any(p.article.id == injected and "Ignore previous instructions" in p.chunk.text
                for p in briefing.passages), "the injection passage must reach the writer"
@@ -41,11 +50,14 @@ def test_injection_article_cannot_change_shape_or_citations(module_store: Store)
                    for s in briefing.sentences)
 
 
-def test_injection_topic_and_normal_topic_render_the_same_skeleton(module_store: Store) -> None:
-    def skeleton(topic: str) -> list[str]:
-        text = render_markdown(build_briefing(module_store, topic=topic, k=12,
-                                              writer="extractive", now=NOW))
-        return [line for line in text.splitlines() if line.startswith("## ")]
+def test_injection_topic_and_normal_topic_render_the_same_skeleton(
+    injected: Briefing, briefing: Briefing
+) -> None:
+    def skeleton(b: Briefing) -> list[str]:
+        return [line[:2] for line in render_markdown(b).splitlines() if line[:2] in ("# ", "##")]
 
-    assert skeleton(INJECTION)[-1] == skeleton("online reaction to the summit")[-1] == "## Sources"
-    assert set(skeleton(INJECTION)) <= {"## Where sources differ", "## Sources"}
+    assert skeleton(injected)[0] == "# " and skeleton(injected)[-1] == "##"
+    headings = [line for line in render_markdown(injected).splitlines() if line.startswith("## ")]
+    assert set(headings) <= {"## Where sources differ", "## Sources"}
+    assert headings[-1] == "## Sources"
+    assert injected.model_dump().keys() == briefing.model_dump().keys()
