@@ -96,6 +96,7 @@ def test_html_report_is_well_formed_and_coloured(report) -> None:
         "Putin arrived in Tianjin on Wednesday." in t and "[1] p=" in t for t in parser.titles
     )
     assert "Xi Jinping hosted the summit." in "".join(parser.text)
+    assert "Uncited sentences" in html
     # sentence text is escaped, never injected
     assert "<b>markup</b>" not in html and "&lt;b&gt;markup&lt;/b&gt;" in html
 
