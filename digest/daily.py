@@ -53,6 +53,8 @@ from digest.stories import Story, group_stories, select_stories
 
 logger = logging.getLogger(__name__)
 
+# Called with each stage's name as it completes: "ingested", "grouped", "drafted",
+# "rendered". Tests (and `digest daily --fault-after STAGE`) use it to crash a run on purpose.
 Fault = Callable[[str], None]
 FINGERPRINT_VERSION = 1  # bump when the digest's layout changes, so old digests are redone
 
@@ -168,7 +170,8 @@ def _work(
     if not articles and project.no_news == "skip":
         return DailyResult(record.model_copy(update={"outcome": "skipped"}))
 
-    briefing = _briefing(project, store, writer, window, chosen, failures, missing)
+    left_out = [s for s in stories if s not in chosen]
+    briefing = _briefing(project, store, writer, window, chosen, failures, missing, left_out)
     fault("drafted")
     stem = project.output_dir / window.digest_date.isoformat()
     files = {stem.with_suffix(suffix): text.encode("utf-8") for suffix, text in
@@ -190,8 +193,13 @@ def _work(
 def _briefing(
     project: Project, store: Store, writer: SectionWriter, window: Window,
     stories: list[Story], failures: list[FailedSource], missing_topics: list[str],
+    left_out: list[Story],
 ) -> Briefing:
     notes = [f"No coverage of “{topic}” in this window." for topic in missing_topics]
+    if left_out:
+        count = sum(len(s.articles) for s in left_out)
+        notes.append(f"{len(left_out)} smaller stor{'y' if len(left_out) == 1 else 'ies'} "
+                     f"({count} article{'s' if count != 1 else ''}) in this window not summarised here.")
     notes += [f"Source unavailable: {f.source} ({f.reason})" for f in failures]
     title = f"Daily digest — {window.digest_date.isoformat()}"
     common = {
