@@ -111,3 +111,9 @@ def brief_cmd(
                 console.print(f"wrote {path}")
     if briefing.dropped:
         console.print(f"[yellow]{len(briefing.dropped)} sentence(s) dropped[/] (see the JSON form)")
+    usage = briefing.usage
+    if usage.requests:
+        cost = (f", estimated ${usage.estimated_cost_usd:.4f}"
+                if usage.estimated_cost_usd is not None else "")
+        console.print(f"LLM usage: {usage.requests} request(s), {usage.prompt_tokens} prompt + "
+                      f"{usage.completion_tokens} completion tokens{cost}")

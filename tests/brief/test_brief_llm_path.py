@@ -58,6 +58,7 @@ def test_llm_writer_is_the_default_when_configured(
     check_structure(text)
     assert "*Written by the LLM writer (gpt-4o-mini)" in text
     assert "LLM usage: 2 request(s)" in text and "1 sentence(s) dropped" in text
+    assert "LLM usage: 2 request(s)" in result.stderr  # also reported on the terminal
     briefing = Briefing.model_validate_json(target.with_suffix(".json").read_text())
     assert briefing.writer == "llm" and briefing.usage.requests == 2
     assert briefing.usage.prompt_tokens > 0 and briefing.usage.completion_tokens > 0
