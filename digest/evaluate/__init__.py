@@ -1,10 +1,10 @@
 """The faithfulness harness behind ``digest eval DIGEST``: parse, resolve, check, report."""
 
+from digest.evaluate.check import SentenceChecker
 from digest.evaluate.metrics import (
     CitationPrecision,
     CitationRecall,
     NeutralityShare,
-    SentenceChecker,
     UncitedShare,
 )
 from digest.evaluate.models import EvalReport, ParsedDigest, SentenceResult

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digest.briefing import Briefing
-from digest.evaluate.metrics import METRICS, SentenceChecker
+from digest.evaluate.check import SentenceChecker
+from digest.evaluate.metrics import METRICS
 from digest.evaluate.models import CLAIM_KINDS, EvalReport, ParsedDigest
 from digest.evaluate.parse import parse_briefing, parse_digest
 from digest.evaluate.sources import ResolvedSources, resolve_sources

@@ -13,7 +13,7 @@ import math
 import pytest
 
 from digest.evaluate import evaluate_digest
-from digest.evaluate.metrics import MAX_CITATIONS
+from digest.evaluate.check import MAX_CITATIONS
 
 DIGEST = """Putin arrived in Tianjin on Wednesday [1].
 Trade reached 245 billion dollars last year [2].
