@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 
 from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
@@ -108,7 +108,11 @@ def sources_cmd(
         for a in articles:
             out.print(a.model_dump_json(), highlight=False)
         return
-    table = Table("id", "published", "outlet", "title", "chunks", "duplicate of")
+    # ids are what `digest forget` takes: never wrap or elide them, whatever the terminal width
+    table = Table(
+        Column("id", no_wrap=True, min_width=16), "published", "outlet", "title", "chunks",
+        Column("duplicate of", no_wrap=True, min_width=16),
+    )
     for a in articles:
         table.add_row(
             a.id, _day(a.published), a.outlet or "", (a.title or "")[:60], str(a.chunks),

@@ -29,7 +29,9 @@ def test_sources_lists_everything_newest_first(corpus_copy: Store, cli: CliRunne
     assert published == sorted(published, reverse=True)
     assert rows[0]["outlet"] == "Lakeside Observer", "16:15 -04:00 is the latest instant"
     human = run_cli(cli, "sources")
-    assert "13 article(s)" in human.output and "Harbor Wire" in human.output
+    assert "13 article(s)" in human.output and "Lakeside" in human.output
+    for row in rows:  # full ids, so a user can copy one into `digest forget`
+        assert row["id"] in human.output
 
 
 def test_sources_filters_by_outlet(corpus_copy: Store, cli: CliRunner) -> None:
