@@ -5,6 +5,10 @@ Sentences come from :mod:`digest.sentences`; packing them into chunks of at most
 LangChain's ``TextSplitter._merge_splits``. Each split is the exact slice of the article from
 one sentence start to the next, so every chunk is a contiguous slice and its offsets can be
 recovered exactly: ``article.text[chunk.start:chunk.end] == chunk.text`` always holds.
+
+Size: no chunk is longer than ``chunk_size`` characters, without exception. A single sentence
+longer than that is the one case where a chunk ends mid-sentence: it is cut at the last space
+before the limit (or at the limit itself when a run of text has no space at all).
 """
 
 from __future__ import annotations
