@@ -37,6 +37,7 @@ from digest.daily_write import SectionWriter, write_sections
 from digest.errors import LockedError
 from digest.fetch import Fetcher
 from digest.ingest import IngestOptions, IngestReport, ingest
+from digest.models import StoredArticle
 from digest.project import Project
 from digest.render import write_atomic
 from digest.runs import (
@@ -201,21 +202,20 @@ def _briefing(
         notes.append(f"{len(left_out)} smaller stor{'y' if len(left_out) == 1 else 'ies'} "
                      f"({count} article{'s' if count != 1 else ''}) in this window not summarised here.")
     notes += [f"Source unavailable: {f.source} ({f.reason})" for f in failures]
-    title = f"Daily digest — {window.digest_date.isoformat()}"
-    common = {
-        "title": title, "window_start": window.start.astimezone(UTC),
-        "window_end": window.end.astimezone(UTC),
-        "generated_at": window.end.astimezone(UTC),  # data-derived: never the wall clock
-        "writer": writer.name,
-        "model": writer.model,
-    }
+    empty = Briefing(
+        title=f"Daily digest — {window.digest_date.isoformat()}",
+        window_start=window.start.astimezone(UTC), window_end=window.end.astimezone(UTC),
+        generated_at=window.end.astimezone(UTC),  # data-derived: never the wall clock
+        writer=writer.name, model=writer.model, sentences=[], sources=[], notes=notes,
+    )
     if not stories:
-        return Briefing(**common, sentences=[], sources=[], notes=notes)
-    return write_sections(store, writer, stories, k=project.passages_per_story,
-                          since=window.start, until=window.end, common=common, notes=notes)
+        return empty
+    return write_sections(store, writer, stories, empty, k=project.passages_per_story,
+                          since=window.start, until=window.end)
 
 
-def _fingerprint(project: Project, window: Window, articles: list, failures: list[FailedSource],
+def _fingerprint(project: Project, window: Window, articles: list[StoredArticle],
+                 failures: list[FailedSource],
                  writer: SectionWriter) -> str:
     """What the digest's content depends on, except the window's end (see module docstring)."""
     basis = {

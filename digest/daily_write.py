@@ -78,10 +78,12 @@ def _add(total: Usage, part: Usage) -> Usage:
 
 
 def write_sections(
-    store: Store, writer: SectionWriter, stories: list[Story], *, k: int,
-    since: datetime, until: datetime, common: dict[str, Any], notes: list[str],
+    store: Store, writer: SectionWriter, stories: list[Story], empty: Briefing, *, k: int,
+    since: datetime, until: datetime,
 ) -> Briefing:
-    """The digest as one :class:`Briefing`: ``stories`` holds the section headings.
+    """``empty`` (title, window, notes) filled with one section per story.
+
+    ``Briefing.stories`` holds the section headings; each sentence's ``story`` is its section.
 
     A story whose writer ships no sentence gets no section (an empty heading would promise
     coverage the digest does not give); it is named in the notes instead.
@@ -91,6 +93,7 @@ def write_sections(
     dropped: list[Dropped] = []
     usage = Usage()
     headings: list[str] = []
+    notes = list(empty.notes)
     shown: list[Passage] = []
     group_offset = 0
     for index, story in enumerate(stories):
@@ -111,8 +114,8 @@ def write_sections(
         outlets = len(story.outlets)
         headings.append(f"{story.headline} ({outlets} outlet{'s' if outlets != 1 else ''})")
     sentences, sources, unshipped = number_citations(drafts, shown)
-    return Briefing(
-        **common, sentences=sentences, sources=sources, passages=shown,
-        dropped=dropped + unshipped, usage=usage, stories=headings, notes=notes,
-    )
+    return empty.model_copy(update={
+        "sentences": sentences, "sources": sources, "passages": shown,
+        "dropped": dropped + unshipped, "usage": usage, "stories": headings, "notes": notes,
+    })
 

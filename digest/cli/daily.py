@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
 from digest.daily import DailyResult, run_daily
 from digest.daily_write import SectionWriter, extractive_writer, llm_writer
+from digest.embed import Embedder
 from digest.errors import ConfigError
 from digest.ingest import IngestOptions
 from digest.project import PROJECT_FILE, Project, find_project, load_project, write_example
@@ -54,9 +56,9 @@ def init_cmd(
     out.print(f"wrote {written}; edit its sources, then run `digest daily`")
 
 
-def _writer(ctx: typer.Context, project: Project, embedder: object) -> SectionWriter:
+def _writer(ctx: typer.Context, project: Project, embedder: Embedder) -> SectionWriter:
     if project.writer == "extractive":
-        return extractive_writer(embedder)  # type: ignore[arg-type]
+        return extractive_writer(embedder)
     from digest.llm import build_chat_model
 
     settings = load_settings(ctx)
@@ -76,7 +78,9 @@ def _parse_now(value: str | None) -> datetime:
     return parsed
 
 
-def _kill_after(stage: str | None):  # noqa: ANN202 - a test hook, see --fault-after
+def _kill_after(stage: str) -> Callable[[str], None]:
+    """``--fault-after``: die by SIGKILL (no cleanup at all) once ``stage`` is reached."""
+
     def fault(reached: str) -> None:
         if reached == stage:
             os.kill(os.getpid(), signal.SIGKILL)
