@@ -8,6 +8,7 @@ for HTML main text, feedparser for RSS/Atom, json for JSON.
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -63,6 +64,12 @@ def parse_date(value: Any) -> datetime | None:
 def _decode(raw: bytes, source: str) -> str:
     if not raw.strip():
         raise SourceError(source, "empty file")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Windows tools save "Unicode" text as UTF-16; its NUL bytes do not make it binary.
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SourceError(source, "not valid UTF-16 despite its byte-order mark") from exc
     if b"\x00" in raw[:8192]:
         raise SourceError(source, "binary file (contains NUL bytes), not text")
     try:
@@ -185,18 +192,27 @@ def _jsonld_dates(script: str) -> list[str]:
     ]
 
 
-def parse_json(raw: bytes, source: str) -> Iterator[Result]:
-    """A JSON array/object or JSON Lines of ``{title, text, url, outlet, published}`` records."""
+def parse_json(raw: bytes, source: str, *, lines: bool = False) -> Iterator[Result]:
+    """A JSON array/object or JSON Lines of ``{title, text, url, outlet, published}`` records.
+
+    ``lines`` (a .jsonl file) reads line by line, so one broken line costs only itself.
+    Otherwise the whole document is tried first: a pretty-printed object spans many lines
+    and none of them is JSON alone.
+    """
     text = _decode(raw, source)
-    stripped = text.lstrip()
     records: list[tuple[str, Any]] = []
-    if stripped.startswith("["):
+    whole: Any = None
+    if not lines:
         try:
-            data = json.loads(text)
+            whole = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield SourceError(source, f"malformed JSON: {exc}")
-            return
-        records = [(f"{source}[{i}]", item) for i, item in enumerate(data)]
+            if text.lstrip().startswith("[") or "\n" not in text.strip():
+                yield SourceError(source, f"malformed JSON: {exc}")
+                return
+    if isinstance(whole, list):
+        records = [(f"{source}[{i}]", item) for i, item in enumerate(whole)]
+    elif whole is not None:
+        records = [(source, whole)]
     else:
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -291,7 +307,7 @@ def read_bytes(raw: bytes, source: str, suffix: str, fetcher: Fetcher | None) ->
         if suffix in FEED_SUFFIXES or looks_like_feed(raw):
             yield from parse_feed(raw, source, fetcher)
         elif suffix in JSON_SUFFIXES:
-            yield from parse_json(raw, source)
+            yield from parse_json(raw, source, lines=suffix != ".json")
         elif suffix in HTML_SUFFIXES:
             yield parse_html(raw, source)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -138,3 +139,28 @@ def test_missing_path_is_reported_not_raised(tmp_path: Path) -> None:
     (missing,) = list(expand([str(tmp_path / "nope.md")]))
     assert isinstance(missing, SourceError)
     assert "no such file" in missing.reason
+
+
+def test_pretty_printed_json_object_is_one_record(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(
+        {"title": "Pretty", "text": "An indented record. It spans lines.",
+         "url": "https://p.example.com/1", "published": "2026-05-20T10:00:00+02:00"}, indent=2
+    ))
+    article = _one(path)
+    assert article.title == "Pretty" and article.text == "An indented record. It spans lines."
+    assert article.published == datetime(2026, 5, 20, 8, 0, tzinfo=UTC)
+
+
+def test_json_lines_saved_as_json_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "dump.json"
+    path.write_text('{"text": "First line record."}\n{"text": "Second line record."}\n')
+    assert [r.text for r in _read(path) if isinstance(r, Article)] == [
+        "First line record.", "Second line record.",
+    ]
+
+
+def test_utf16_text_with_byte_order_mark_is_text_not_binary(tmp_path: Path) -> None:
+    path = tmp_path / "windows.txt"
+    path.write_bytes("Caf\u00e9 owners in Z\u00fcrich met on Monday.".encode("utf-16"))
+    assert _one(path).text == "Caf\u00e9 owners in Z\u00fcrich met on Monday."
