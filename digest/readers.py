@@ -110,14 +110,14 @@ def _str(value: Any) -> str | None:
 
 
 # -- formats ---------------------------------------------------------------------------------
-def parse_text(raw: bytes, source: str) -> Article:
-    """Plain text or Markdown with optional YAML front matter."""
+def parse_text(raw: bytes, source: str, url: str | None = None) -> Article:
+    """Plain text or Markdown with optional YAML front matter (whose ``url`` wins over ``url``)."""
     text = _decode(raw, source)
     try:
         post = frontmatter.loads(text)
     except Exception as exc:  # yaml raises many types; the reason is what matters
         raise SourceError(source, f"invalid YAML front matter: {exc}") from exc
-    return _article(post.content, source, meta=dict(post.metadata))
+    return _article(post.content, source, url=url, meta=dict(post.metadata))
 
 
 def parse_html(raw: bytes, source: str, url: str | None = None) -> Article:
@@ -340,15 +340,17 @@ def read_url(url: str, fetcher: Fetcher) -> Iterator[Result]:
         yield from parse_json(response.body, url)
     elif "text/plain" in response.content_type or "markdown" in response.content_type:
         try:
-            yield parse_text(response.body, url)
+            # keyed by the URL it was fetched from, so an edited page replaces its old version
+            yield parse_text(response.body, url, url=response.url)
         except SourceError as exc:
             yield exc
+    elif response.content_type and not any(
+        kind in response.content_type for kind in ("html", "xml", "text/")
+    ):
+        yield SourceError(url, f"unsupported content type {response.content_type!r}")
     else:
         try:
-            article = parse_html(response.body, url, url=response.url)
-            if not article.url:
-                article = article.model_copy(update={"url": canonical_url(response.url)})
-            yield article
+            yield parse_html(response.body, url, url=response.url)
         except SourceError as exc:
             yield exc
 

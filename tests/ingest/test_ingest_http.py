@@ -119,6 +119,29 @@ def test_bad_url_is_reported_and_the_rest_still_lands(
     assert store.count_chunks() > 0
 
 
+def test_plain_text_url_is_keyed_by_its_url_so_edits_replace(
+    http_server: LocalServer, fetcher: Fetcher, store: Store
+) -> None:
+    url = http_server.add("/notes.txt", "First version. It has two sentences.",
+                          content_type="text/plain; charset=utf-8")
+    first = ingest([url + "?utm_campaign=z"], store=store, fetcher=fetcher)
+    http_server.add("/notes.txt", "Second version, corrected.", content_type="text/plain")
+    second = ingest([url], store=store, fetcher=fetcher)
+    assert [o.status for o in first.outcomes] == ["added"]
+    assert [o.status for o in second.outcomes] == ["updated"]
+    (article,) = store.articles()
+    assert article.url == url and article.id == first.outcomes[0].article_id
+    assert [c.text for c in store.chunks_of(article.id)] == ["Second version, corrected."]
+
+
+def test_unsupported_content_type_is_named(
+    http_server: LocalServer, fetcher: Fetcher, store: Store
+) -> None:
+    url = http_server.add("/paper.pdf", b"%PDF-1.7 binary", content_type="application/pdf")
+    report = ingest([url], store=store, fetcher=fetcher)
+    assert "unsupported content type 'application/pdf'" in (report.failures[0].reason or "")
+
+
 def test_invalid_url_is_a_source_error(fetcher: Fetcher, store: Store) -> None:
     report = ingest(["http://[::1"], store=store, fetcher=fetcher)
     (failure,) = report.failures
