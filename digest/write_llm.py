@@ -103,6 +103,11 @@ def load_writer_prompts(directory: Path | None = None) -> WriterPrompts:
     )
 
 
+def prompt_versions(directory: Path | None = None) -> dict[str, str]:
+    """Template name -> sha256 of the prompts this writer uses, for run records."""
+    return load_writer_prompts(directory).versions
+
+
 def show_passages(passages: list[Passage]) -> list[dict[str, Any]]:
     """The passages as the model sees them: grouped by article, under aliases ``P1..Pn``.
 

@@ -9,12 +9,11 @@ import pytest
 
 from digest.errors import ConfigError
 from digest.prompts import DEFAULT_PROMPTS_DIR, fence, load_prompt
-from digest.write_llm import load_writer_prompts
+from digest.write_llm import prompt_versions
 
 
 def test_shipped_writer_prompts_load_with_their_sha256() -> None:
-    prompts = load_writer_prompts()
-    versions = prompts.versions
+    versions = prompt_versions()
     assert set(versions) == {"brief_system", "brief_user", "brief_repair"}
     for name, sha in versions.items():
         source = (DEFAULT_PROMPTS_DIR / f"{name}.j2").read_bytes()
