@@ -54,11 +54,14 @@ def llm_writer(chat_model: Any, model: str | None) -> SectionWriter:
 def story_passages(
     store: Store, stories: list[Story], *, k: int, since: datetime, until: datetime
 ) -> list[Passage]:
-    """Up to ``k`` passages per story from its own articles, numbered P1.. across the digest."""
+    """Up to ``k`` passages per story from its original articles, numbered P1.. across the digest."""
     hits: list[Hit] = []
     story_of: dict[str, int] = {}
     for index, story in enumerate(stories):
-        where = date_where(since, until, article_ids=story.article_ids)
+        # Originals only: a republished wire copy adds no facts, and citing it would credit
+        # the reprinting outlet for another newsroom's reporting.
+        originals = [a.id for a in story.independent]
+        where = date_where(since, until, article_ids=originals)
         found = store.query_vector(story.centroid, k=max(4 * k, 40), where=where)
         vectors = store.chunk_vectors([h.chunk.id for h in found])
         chosen = mmr_select(found, vectors, k=k, per_outlet=default_per_outlet(k))

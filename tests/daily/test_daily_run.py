@@ -267,3 +267,10 @@ def test_writer_usage_and_uncovered_topics_reach_the_record_and_the_footer(
     assert "Port officials said a terminal would open next month [1]." in text
     assert "LLM usage: 1 request(s), 120 prompt + 30 completion tokens" in text
     assert "No coverage of “volcanic eruptions in Iceland” in this window." in text
+
+
+def test_a_reprinted_wire_story_is_cited_to_its_original(three_days_root, embedder) -> None:
+    daily = Daily(three_days_root[0], embedder)
+    sources = Briefing.model_validate_json(daily.digest(DAYS[1], ".json").read_text()).sources
+    outlets = {s.article.outlet for s in sources}
+    assert "Harbor Wire Service" in outlets and "Meridian Daily" not in outlets
