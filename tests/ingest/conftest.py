@@ -32,6 +32,10 @@ def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 return
             if route.delay:
                 time.sleep(route.delay)
+            if route.fail_first > 0:
+                route.fail_first -= 1
+                self.send_error(503, "try again")
+                return
             try:
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)

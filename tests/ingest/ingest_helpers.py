@@ -32,6 +32,7 @@ class Route:
     declare_length: bool = True  # False: no Content-Length, so only the streamed cap can stop it
     trickle: float = 0.0  # seconds between single bytes: a server that never quite stops
     headers: dict[str, str] = field(default_factory=dict)
+    fail_first: int = 0  # answer 503 to this many requests before the real response
 
 
 @dataclass

@@ -148,6 +148,15 @@ def test_invalid_url_is_a_source_error(fetcher: Fetcher, store: Store) -> None:
     assert failure.source == "http://[::1" and "invalid URL" in (failure.reason or "")
 
 
+def test_transient_server_error_is_retried(
+    http_server: LocalServer, fetcher: Fetcher, store: Store
+) -> None:
+    url = http_server.add("/flaky", ARTICLE_HTML, fail_first=1)
+    report = ingest([url], store=store, fetcher=fetcher)
+    assert [o.status for o in report.outcomes] == ["added"]
+    assert [p for p, _ in http_server.requests] == ["/flaky", "/flaky"]
+
+
 def test_url_without_fetcher_is_refused_cleanly(store: Store) -> None:
     report = ingest(["http://127.0.0.1:9/never"], store=store, fetcher=None)
     assert report.failures[0].reason == "network fetching is disabled"
