@@ -256,6 +256,6 @@ def _save(files: dict[Path, bytes]) -> list[Path]:
 def _remove_stale_temps(directory: Path) -> None:
     """Temp files left by a run killed mid-write (we hold the lock, so none is in use)."""
     if directory.is_dir():
-        for stale in directory.glob(".*.tmp"):
+        for stale in directory.glob(".????-??-??.*.tmp"):  # render.write_atomic's temp names
             stale.unlink(missing_ok=True)
 

@@ -186,8 +186,11 @@ def test_a_failed_run_leaves_the_previous_digest_intact_and_the_next_run_complet
         daily.run(evening(DAYS[2]) + timedelta(days=1), fault=crash)
     assert {p.name: p.read_bytes() for p in daily.project.output_dir.iterdir()} == before
     assert runs(read_records(daily.project.runs_file))[-1].outcome == "failed"
+    stale = daily.project.output_dir / ".2026-05-21.md.k1ll3d.tmp"  # as a kill mid-write leaves
+    stale.write_text("half a digest")
 
     done = daily.run(evening(DAYS[2]) + timedelta(days=1))
+    assert not stale.exists()
     assert done.record.outcome == "written" and done.record.articles == 1
     assert done.record.new_articles == 0  # ingested by the failed run, not twice
     assert done.record.window_start == runs(read_records(daily.project.runs_file))[2].window_end
