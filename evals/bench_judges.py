@@ -42,9 +42,9 @@ FILES = (
 # Published figures: summary-level ROC AUC (TRUE benchmark / AlignScore / SummaC papers) and
 # SummEdits news balanced accuracy (Laban et al. 2023).
 PUBLISHED = {
-    "qags_cnndm_sentences.jsonl": "T5-11B NLI 82.1 / AlignScore-L 89.5 / SummaC-ZS 76.0 (summary AUC)",
-    "qags_xsum_sentences.jsonl": "T5-11B NLI 83.8 / AlignScore-L 83.5 / SummaC-ZS 75.3 (summary AUC)",
-    "summedits_news_claims.jsonl": "GPT-4 83.3 / QAFactEval 74.4 / SummaC-Conv 61.9 / human 90.0 (bal. acc.)",
+    "qags_cnndm_sentences.jsonl": "T5-11B NLI 82.1 / AlignScore-L 89.5 / SummaC-ZS 76.0 (summary AUC)",  # noqa: E501
+    "qags_xsum_sentences.jsonl": "T5-11B NLI 83.8 / AlignScore-L 83.5 / SummaC-ZS 75.3 (summary AUC)",  # noqa: E501
+    "summedits_news_claims.jsonl": "GPT-4 83.3 / QAFactEval 74.4 / SummaC-Conv 61.9 / human 90.0 (bal. acc.)",  # noqa: E501
     "cliff_goyal21_sentences.jsonl": "(training set of the embedded judge's weights)",
     "claims.jsonl": "(this project's own cases, evals/cases)",
 }
@@ -58,15 +58,19 @@ def row(result: BenchResult) -> str:
     name = Path(result.file).name
     return (
         f"| {name} | {result.judge} | {result.claims} ({result.supported}/{result.unsupported}) "
-        f"| {pct(result.roc_auc)} | {pct(result.summary_roc_auc)} | {pct(result.balanced_accuracy)} "
-        f"| {pct(result.summary_balanced_accuracy)} | {result.claims_per_s:.1f} | {PUBLISHED.get(name, '')} |"
+        f"| {pct(result.roc_auc)} | {pct(result.summary_roc_auc)} "
+        f"| {pct(result.balanced_accuracy)} "
+        f"| {pct(result.summary_balanced_accuracy)} | {result.claims_per_s:.1f} "
+        f"| {PUBLISHED.get(name, '')} |"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "evaldata")
-    parser.add_argument("--judge", action="append", help="judge name (repeatable); default embedded")
+    parser.add_argument(
+        "--judge", action="append", help="judge name (repeatable); default embedded"
+    )
     parser.add_argument("--limit", type=int, default=None, help="first N claims of each file")
     parser.add_argument("--files", nargs="*", default=list(FILES))
     parser.add_argument("--json", type=Path, help="also write every result as JSON here")

@@ -11,7 +11,8 @@ JUDGES = ("embedded", "llm", "minicheck")
 
 
 def get_judge(name: str, settings: Any) -> Judge:
-    """Build a judge by name: ``embedded`` (default, offline), ``llm`` or ``minicheck`` (an OpenAI-compatible server; ``llm:MODEL`` / ``minicheck:MODEL``
+    """Build a judge by name: ``embedded`` (default, offline), ``llm`` or ``minicheck``
+    (an OpenAI-compatible server; ``llm:MODEL`` / ``minicheck:MODEL``
     pick the model, else ``settings.llm_model`` / Ollama's ``bespoke-minicheck``)."""
     kind, _, model = name.partition(":")
     if kind == "embedded":

@@ -78,16 +78,26 @@ def read_claims(path: Path, limit: int | None = None) -> tuple[list[Claim], int]
             label = row["label"]
             sentence, sources = row["sentence"], row["sources"]
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ConfigError(f"{path}:{number}: not a bench row {{sentence, sources, label}}: {exc}") from exc
+            raise ConfigError(
+                f"{path}:{number}: not a bench row {{sentence, sources, label}}: {exc}"
+            ) from exc
         if label == "ambiguous":
             dropped += 1
             continue
         if label not in ("supported", "unsupported"):
-            raise ConfigError(f"{path}:{number}: label must be supported/unsupported/ambiguous, got {label!r}")
+            raise ConfigError(
+                f"{path}:{number}: label must be supported/unsupported/ambiguous, got {label!r}"
+            )
         if isinstance(sources, str):
             sources = [sources]
         claims.append(
-            Claim(str(row.get("id", number)), sentence, list(sources), label == "supported", summary_id(row))
+            Claim(
+                str(row.get("id", number)),
+                sentence,
+                list(sources),
+                label == "supported",
+                summary_id(row),
+            )
         )
         if limit is not None and len(claims) >= limit:
             break
@@ -140,9 +150,19 @@ class BenchResult:
         def pct(value: float | None) -> str:
             return "-" if value is None or math.isnan(value) else f"{100 * value:.1f}"
 
-        table = Table(title=f"{Path(self.file).name} - judge {self.judge} (threshold {self.threshold:.3f})")
-        for column in ("claims (S/U)", "dropped", "ROC AUC", "bal. acc.", "summaries",
-                       "summary AUC", "summary bal. acc.", "claims/s"):
+        table = Table(
+            title=f"{Path(self.file).name} - judge {self.judge} (threshold {self.threshold:.3f})"
+        )
+        for column in (
+            "claims (S/U)",
+            "dropped",
+            "ROC AUC",
+            "bal. acc.",
+            "summaries",
+            "summary AUC",
+            "summary bal. acc.",
+            "claims/s",
+        ):
             table.add_column(column, justify="right")
         table.add_row(
             f"{self.claims} ({self.supported}/{self.unsupported})",
@@ -199,7 +219,9 @@ def bench_judge(
         seconds=seconds,
         summaries=len(s_probs),
         summary_roc_auc=roc_auc(s_probs, s_labels) if multi else None,
-        summary_balanced_accuracy=balanced_accuracy(s_probs, s_labels, judge.threshold) if multi else None,
+        summary_balanced_accuracy=balanced_accuracy(s_probs, s_labels, judge.threshold)
+        if multi
+        else None,
         scored=scored,
     )
 
@@ -212,5 +234,7 @@ def run_bench(path: Path, *, judge: str, settings: Any, limit: int | None = None
     if not claims:
         raise ConfigError(f"{path}: no supported/unsupported rows to bench")
     built = get_judge(judge, settings)
-    logger.info("benching %s on %d claims of %s (%d ambiguous dropped)", judge, len(claims), path, dropped)
+    logger.info(
+        "benching %s on %d claims of %s (%d ambiguous dropped)", judge, len(claims), path, dropped
+    )
     return bench_judge(claims, built, file=str(path), dropped=dropped)

@@ -50,7 +50,7 @@ class EmbeddedJudge:
         self._known: dict[str, np.ndarray] = dict(vectors or {})
 
     def remember_vectors(self, vectors: Mapping[str, np.ndarray]) -> None:
-        """Give the judge stored chunk vectors (text -> unit vector), e.g. ``Store.chunk_vectors``."""
+        """Hand the judge stored chunk vectors (text -> vector), from ``Store.chunk_vectors``."""
         self._known.update(vectors)
 
     # -- indexing ----------------------------------------------------------------------------

@@ -44,6 +44,9 @@ FEATURES: tuple[str, ...] = (
     "trigram_doc",  # share of the claim's word trigrams found in the sources
     "frag_cov",  # share of claim words inside copied fragments of >= 3 words (Grusky et al.)
     "frag_density",  # mean squared copied-fragment length per claim word, over claim length
+    "trigram_win",  # share of the claim's word trigrams found in the best window
+    "bigram_win",  # share of the claim's word bigrams found in the best window
+    "neg_flip",  # a negation dropped or added in place: "was not consulted" vs "was consulted"
 )
 
 RARE = 3.5  # info above this (Zipf below 4.5) counts as a rare word, usually a name
@@ -58,6 +61,7 @@ class Sentence:
     stems: frozenset[str]
     lowers: frozenset[str]
     negated: bool
+    sequence: tuple[str, ...]  # stems in order
 
 
 @dataclass
@@ -77,7 +81,9 @@ class SourceIndex:
 
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]*[A-Z0-9])|\n\s*\n|\n(?=\s*[-*#>])")
-_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Sr|Jr|Prof|Gen|Gov|Sen|Rep|Col|Lt|Sgt|No|vs|Inc|Co|Corp|Ltd)|\b[A-Z])\.$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Sr|Jr|Prof|Gen|Gov|Sen|Rep|Col|Lt|Sgt|No|vs|Inc|Co|Corp|Ltd)|\b[A-Z])\.$"
+)
 
 
 def split_windows_sentences(text: str) -> list[tuple[int, int]]:
@@ -100,7 +106,9 @@ def split_windows_sentences(text: str) -> list[tuple[int, int]]:
     tail = text[start:].rstrip()
     if tail.strip():
         spans.append((start, start + len(tail)))
-    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans if text[a:b].strip()]
+    return [
+        (a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans if text[a:b].strip()
+    ]
 
 
 def _positions(stems: list[str]) -> dict[str, list[int]]:
@@ -143,6 +151,7 @@ def index_source(text: str) -> SourceIndex:
                 frozenset(t.stem for t in toks),
                 frozenset(t.lower for t in toks),
                 tx.negated(toks),
+                tuple(t.stem for t in toks),
             )
         )
     stems = [t.stem for t in all_tokens]
@@ -219,13 +228,20 @@ def align(
     # Prefer full coverage, then the smaller window, then the earlier one (stable).
     ranked = sorted(
         windows,
-        key=lambda w: -(len(claim_stems & _window_set(sources[w.source], w, "stems")) - 0.01 * (w.last - w.first)),
+        key=lambda w: (
+            -(
+                len(claim_stems & _window_set(sources[w.source], w, "stems"))
+                - 0.01 * (w.last - w.first)
+            )
+        ),
     )
     best = ranked[0] if ranked else None
     win_stems = _window_set(sources[best.source], best, "stems") if best else set()
     win_lowers = _window_set(sources[best.source], best, "lowers") if best else set()
     win_negated = (
-        any(s.negated for s in sources[best.source].sentences[best.first : best.last + 1]) if best else False
+        any(s.negated for s in sources[best.source].sentences[best.first : best.last + 1])
+        if best
+        else False
     )
 
     n = max(len(claim_stems), 1)
@@ -237,14 +253,27 @@ def align(
     bigrams = list(zip(all_stems, all_stems[1:], strict=False))
     antonym = 0.0
     for t in words:
-        if t.lower in tx.ANTONYMS and t.lower not in win_lowers and tx.ANTONYMS[t.lower] & win_lowers:
+        if (
+            t.lower in tx.ANTONYMS
+            and t.lower not in win_lowers
+            and tx.ANTONYMS[t.lower] & win_lowers
+        ):
             antonym = 1.0
     emb = max(cosines(ranked[:CANDIDATES]), default=0.0) if cosines is not None else 0.0
 
     trigrams = list(zip(all_stems, all_stems[1:], all_stems[2:], strict=False))
     doc_trigrams = frozenset().union(*(s.trigrams for s in sources)) if sources else frozenset()
-    frags = max((fragments(all_stems, s) for s in sources), key=lambda f: sum(x * x for x in f), default=[])
+    frags = max(
+        (fragments(all_stems, s) for s in sources), key=lambda f: sum(x * x for x in f), default=[]
+    )
     n_all = max(len(all_stems), 1)
+    win_seq: list[str] = []
+    if best is not None:
+        for sentence in sources[best.source].sentences[best.first : best.last + 1]:
+            win_seq.extend(sentence.sequence)
+    win_trigrams = set(zip(win_seq, win_seq[1:], win_seq[2:], strict=False))
+    win_bigrams = set(zip(win_seq, win_seq[1:], strict=False))
+    claim_bigrams = set(bigrams)
     info = {t.stem: (rarity.info(t.lower) if rarity else 1.0) for t in words}
     total = sum(info.values()) or 1.0
     rare = {w for w, v in info.items() if v > RARE}
@@ -267,11 +296,27 @@ def align(
         "novel_rare": max((v for w, v in info.items() if w not in doc_stems), default=0.0),
         "rare_bad_win": len(rare - win_stems) / max(len(rare), 1),
         "novel_info": math.log1p(sum(v for w, v in info.items() if w not in doc_stems)),
+        "neg_flip": float(_flipped(win_seq, claim_bigrams) or _flipped(all_stems, win_bigrams)),
+        "trigram_win": sum(t in win_trigrams for t in trigrams) / max(len(trigrams), 1),
+        "bigram_win": sum(b in win_bigrams for b in bigrams) / max(len(bigrams), 1),
         "trigram_doc": sum(t in doc_trigrams for t in trigrams) / max(len(trigrams), 1),
         "frag_cov": sum(f for f in frags if f >= 3) / n_all,
         "frag_density": sum(f * f for f in frags) / n_all / n_all,
     }
     return Alignment(best, values)
+
+
+def _flipped(sequence: list[str], other_bigrams: set[tuple[str, str]]) -> bool:
+    """A negation in ``sequence`` whose two neighbours sit side by side in the other text.
+
+    That is the footprint of a negation dropped ("said no staff would" -> "said staff would")
+    or inserted, the most common way a summary reverses its source while copying it.
+    """
+    for i in range(1, len(sequence) - 1):
+        negation = sequence[i] in tx.NEGATIONS or sequence[i].endswith("n't")
+        if negation and (sequence[i - 1], sequence[i + 1]) in other_bigrams:
+            return True
+    return False
 
 
 def window_text(text: str, index: SourceIndex, w: Window) -> str:

@@ -25,7 +25,9 @@ from digest.judges.metrics import balanced_accuracy, best_threshold, roc_auc
 logger = logging.getLogger(__name__)
 
 
-def _emb_column(path: Path, claims: list[Claim], cache: Path | None, limit: int | None) -> np.ndarray:
+def _emb_column(
+    path: Path, claims: list[Claim], cache: Path | None, limit: int | None
+) -> np.ndarray:
     """The embedding signal alone, cached: it is the slow one, the lexical ones take seconds."""
     target = cache / f"{path.stem}-{limit or 'all'}-emb.npy" if cache else None
     if target is not None and target.exists():
@@ -77,7 +79,9 @@ def evaluate(claims: list[Claim], probs: np.ndarray, threshold: float) -> dict[s
     }
 
 
-def fit(claims: list[Claim], x: np.ndarray, names: tuple[str, ...], l2: float) -> tuple[Logistic, float]:
+def fit(
+    claims: list[Claim], x: np.ndarray, names: tuple[str, ...], l2: float
+) -> tuple[Logistic, float]:
     cols = [FEATURES.index(n) for n in names]
     y = np.asarray([c.supported for c in claims], dtype=np.float64)
     model = fit_logistic(x[:, cols], y, names, l2=l2)
@@ -91,10 +95,11 @@ def weights_module(model: Logistic, threshold: float, args: argparse.Namespace) 
     def floats(values: tuple[float, ...]) -> str:
         return "(\n" + "".join(f"        {v!r},\n" for v in values) + "    )"
 
+    lexical = " --lexical" if args.lexical else ""
     names = "(\n" + "".join(f"        {n!r},\n" for n in model.names) + "    )"
     return f'''"""Frozen coefficients of the embedded judge. Generated; do not edit by hand.
 
-Fitted by ``python -m digest.judges.fit --train {args.train.name} --l2 {args.l2}{" --lexical" if args.lexical else ""}``
+Fitted by ``python -m digest.judges.fit --train {args.train.name} --l2 {args.l2}{lexical}``
 (L2-regularised, class-balanced logistic regression on standardised signals). The threshold
 maximises balanced accuracy on that same training file; every other dataset is reported with
 these numbers unchanged (evals/RESULTS.md).
@@ -143,16 +148,20 @@ def main() -> None:
         args.write.write_text(weights_module(model, threshold, args), encoding="utf-8")
         logger.info("wrote %s", args.write)
 
-    header = "| signals | " + " | ".join(
-        f"{p.stem} AUC / sum. AUC / bal.acc." for p, _, _ in sets
-    ) + " |"
+    header = (
+        "| signals | "
+        + " | ".join(f"{p.stem} AUC / sum. AUC / bal.acc." for p, _, _ in sets)
+        + " |"
+    )
     lines = [header, "|" + "---|" * (len(sets) + 1)]
 
     def row(label: str, m: Logistic, t: float, used: tuple[str, ...]) -> str:
         cells = []
         for _, claims, x in sets:
             r = evaluate(claims, _scores(m, x, used), t)
-            cells.append(f"{100 * r['auc']:.1f} / {100 * r['summary_auc']:.1f} / {100 * r['bacc']:.1f}")
+            cells.append(
+                f"{100 * r['auc']:.1f} / {100 * r['summary_auc']:.1f} / {100 * r['bacc']:.1f}"
+            )
         return f"| {label} | " + " | ".join(cells) + " |"
 
     lines.append(row("all", model, threshold, names))

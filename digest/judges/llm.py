@@ -46,7 +46,9 @@ class Preset:
 def preset(kind: str, model: str | None, settings: Any) -> Preset:
     """The named preset, with ``model`` overriding its default model."""
     if kind == "minicheck":
-        return Preset("minicheck", model or "bespoke-minicheck", "judge_minicheck", chunk_chars=12000)
+        return Preset(
+            "minicheck", model or "bespoke-minicheck", "judge_minicheck", chunk_chars=12000
+        )
     if kind == "llm":
         return Preset(
             "llm",
@@ -98,7 +100,9 @@ def chunks(text: str, limit: int) -> list[tuple[int, int]]:
 class LLMJudge:
     """Judge = one chat completion per (claim or sub-claim, document chunk)."""
 
-    def __init__(self, client: Any, config: Preset, max_retries: int = 3, decompose: bool | None = None) -> None:
+    def __init__(
+        self, client: Any, config: Preset, max_retries: int = 3, decompose: bool | None = None
+    ) -> None:
         self._client = client
         self.config = config if decompose is None else replace(config, decompose=decompose)
         self.name = config.name
@@ -125,7 +129,9 @@ class LLMJudge:
                 raise
             except openai.APIStatusError as exc:
                 if exc.status_code not in _TRANSIENT_STATUS or attempt == self._max_retries:
-                    raise LLMError(f"judge model {self.config.model!r}: HTTP {exc.status_code}: {exc}") from exc
+                    raise LLMError(
+                        f"judge model {self.config.model!r}: HTTP {exc.status_code}: {exc}"
+                    ) from exc
             except (openai.APIConnectionError, openai.APITimeoutError) as exc:
                 if attempt == self._max_retries:
                     raise LLMError(f"judge model {self.config.model!r} unreachable: {exc}") from exc
@@ -153,12 +159,16 @@ class LLMJudge:
             try:
                 response = self._create(messages, max_tokens=3)
             except openai.BadRequestError as exc:
-                raise LLMError(f"judge model {self.config.model!r} rejected the request: {exc}") from exc
+                raise LLMError(
+                    f"judge model {self.config.model!r} rejected the request: {exc}"
+                ) from exc
         choice = response.choices[0]
         content = choice.logprobs.content if choice.logprobs and choice.logprobs.content else None
         if content:
             first = content[0]
-            top = [(t.token, t.logprob) for t in (first.top_logprobs or [])] or [(first.token, first.logprob)]
+            top = [(t.token, t.logprob) for t in (first.top_logprobs or [])] or [
+                (first.token, first.logprob)
+            ]
             probability = yes_probability(top)
             if probability is not None:
                 return probability
@@ -169,13 +179,16 @@ class LLMJudge:
         if self._decompose is None:
             return [claim]
         response = self._create(
-            self._messages(self._decompose.render(claim=claim)), response_format={"type": "json_object"}
+            self._messages(self._decompose.render(claim=claim)),
+            response_format={"type": "json_object"},
         )
         text = response.choices[0].message.content or ""
         try:
             parts = json.loads(text)["claims"]
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise LLMError(f"claim decomposition: the model did not answer the JSON asked for: {text[:80]!r}") from exc
+            raise LLMError(
+                f"claim decomposition: the model did not answer the JSON asked for: {text[:80]!r}"
+            ) from exc
         parts = [p.strip() for p in parts if isinstance(p, str) and p.strip()]
         return parts or [claim]
 
@@ -211,5 +224,7 @@ class LLMJudge:
         for index in range(len(sources) - 1, -1, -1):
             if start >= offsets[index]:
                 local = start - offsets[index]
-                return Judgement(probability, index, local, min(len(sources[index]), end - offsets[index]))
+                return Judgement(
+                    probability, index, local, min(len(sources[index]), end - offsets[index])
+                )
         return Judgement(probability)

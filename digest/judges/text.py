@@ -32,7 +32,8 @@ NEGATIONS = frozenset(
 )
 
 _ANTONYM_PAIRS = """increase decrease|increased decreased|rise fall|rose fell|up down|higher lower|
-more less|more fewer|win lose|won lost|winner loser|first last|before after|early late|earlier later|
+more less|more fewer|win lose|won lost|winner loser|first last|before after|early late|
+earlier later|
 open closed|opened closed|start end|started ended|begin end|accept reject|accepted rejected|
 approve reject|approved rejected|support oppose|supported opposed|allow ban|allowed banned|
 buy sell|bought sold|gain loss|gained lost|good bad|best worst|better worse|positive negative|
@@ -60,14 +61,55 @@ for _pair in _ANTONYM_PAIRS.replace("\n", "").split("|"):
     ANTONYMS[_b] = ANTONYMS[_b] | {_a}
 
 _NUMBER_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000,
-    "dozen": 12, "half": 0.5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
-    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "twice": 2, "once": 1,
-    "double": 2, "triple": 3, "single": 1,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "dozen": 12,
+    "half": 0.5,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "twice": 2,
+    "once": 1,
+    "double": 2,
+    "triple": 3,
+    "single": 1,
 }
 
 MONTHS = frozenset(
@@ -117,7 +159,7 @@ def tokens(text: str) -> list[Token]:
         word = match.group(0).strip("'’-")
         if not word:
             continue
-        sentence_start = not out or previous_end in ".!?:\"“"
+        sentence_start = not out or previous_end in '.!?:"“'
         capital = word[0].isupper() and not sentence_start
         lower = word.lower()
         out.append(Token(word, lower, stem(lower), match.start(), capital))
@@ -128,8 +170,14 @@ def tokens(text: str) -> list[Token]:
 
 def content(toks: list[Token]) -> list[Token]:
     """Tokens that carry meaning: not stopwords, not negations (those are checked apart)."""
-    return [t for t in toks if t.lower not in STOPWORDS and t.lower not in NEGATIONS and len(t.lower) > 1
-            or t.lower[:1].isdigit()]
+    return [
+        t
+        for t in toks
+        if t.lower not in STOPWORDS
+        and t.lower not in NEGATIONS
+        and len(t.lower) > 1
+        or t.lower[:1].isdigit()
+    ]
 
 
 def number_value(token: str) -> float | None:

@@ -45,7 +45,9 @@ class LogprobStub(OpenAIStub):
                         "token": token,
                         "logprob": logprob,
                         "bytes": None,
-                        "top_logprobs": [{"token": t, "logprob": lp, "bytes": None} for t, lp in top],
+                        "top_logprobs": [
+                            {"token": t, "logprob": lp, "bytes": None} for t, lp in top
+                        ],
                     }
                 ]
             }

@@ -38,7 +38,10 @@ def test_ambiguous_rows_are_dropped_and_counted(tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     claims, dropped = read_claims(path)
     assert dropped == 1
-    assert [(c.summary, c.supported, c.sources) for c in claims] == [("a-1", True, ["t"]), ("a-2", False, ["t"])]
+    assert [(c.summary, c.supported, c.sources) for c in claims] == [
+        ("a-1", True, ["t"]),
+        ("a-2", False, ["t"]),
+    ]
 
 
 def test_bad_label_is_a_config_error(tmp_path: Path) -> None:
@@ -61,13 +64,18 @@ class ScriptedJudge:
 
 def test_summary_scores_take_the_weakest_sentence(tmp_path: Path) -> None:
     rows = [  # summary x-1 is consistent; x-2 has one unsupported sentence
-        ("1-0", "a", "supported", 0.9), ("1-1", "b", "supported", 0.6),
-        ("2-0", "c", "supported", 0.95), ("2-1", "d", "unsupported", 0.4),
+        ("1-0", "a", "supported", 0.9),
+        ("1-1", "b", "supported", 0.6),
+        ("2-0", "c", "supported", 0.95),
+        ("2-1", "d", "unsupported", 0.4),
     ]
     path = tmp_path / "rows.jsonl"
-    path.write_text("\n".join(
-        json.dumps({"id": f"x-{rid}", "sentence": s, "sources": ["t"], "label": lab}) for rid, s, lab, _ in rows
-    ))
+    path.write_text(
+        "\n".join(
+            json.dumps({"id": f"x-{rid}", "sentence": s, "sources": ["t"], "label": lab})
+            for rid, s, lab, _ in rows
+        )
+    )
     claims, _ = read_claims(path)
     result = bench_judge(claims, ScriptedJudge({s: p for _, s, _, p in rows}))
     assert result.summaries == 2
@@ -85,7 +93,9 @@ def test_embedded_judge_holds_its_score_on_the_project_cases() -> None:
     assert result.claims_per_s > 20
     by_kind = {s.claim.id: s.probability for s in result.scored}
     # every changed-number case must fall below the threshold: the strongest signal we have
-    numbers = [p for cid, p in by_kind.items() if cid.startswith("case-d2-") and not cid.endswith("-0")]
+    numbers = [
+        p for cid, p in by_kind.items() if cid.startswith("case-d2-") and not cid.endswith("-0")
+    ]
     assert numbers and max(numbers) < result.threshold
     assert result.to_table() is not None
 

@@ -29,15 +29,23 @@ def judge() -> EmbeddedJudge:
         "The expansion was approved on Tuesday in Kessby, the mayor said.",  # place
     ],
 )
-def test_a_changed_fact_scores_below_the_faithful_sentence(judge: EmbeddedJudge, changed: str) -> None:
-    faithful = judge.judge("Mayor Lena Ortiz said the expansion would create about 300 permanent jobs.", [ARTICLE])
+def test_a_changed_fact_scores_below_the_faithful_sentence(
+    judge: EmbeddedJudge, changed: str
+) -> None:
+    faithful = judge.judge(
+        "Mayor Lena Ortiz said the expansion would create about 300 permanent jobs.", [ARTICLE]
+    )
     assert faithful.probability >= judge.threshold
     assert judge.judge(changed, [ARTICLE]).probability < faithful.probability - 0.2
 
 
 def test_the_wrong_source_is_not_support(judge: EmbeddedJudge) -> None:
     claim = "The council approved a $48 million expansion of the harbor's container terminal."
-    assert judge.judge(claim, [ARTICLE]).probability > judge.threshold > judge.judge(claim, [OTHER]).probability
+    assert (
+        judge.judge(claim, [ARTICLE]).probability
+        > judge.threshold
+        > judge.judge(claim, [OTHER]).probability
+    )
 
 
 def test_span_locates_the_supporting_sentence(judge: EmbeddedJudge) -> None:

@@ -21,7 +21,9 @@ def settings_for(stub: LogprobStub) -> Settings:
 
 
 def test_yes_probability_normalises_over_yes_and_no() -> None:
-    got = yes_probability([("Yes", math.log(0.6)), (" yes", math.log(0.1)), ("No", math.log(0.1)), ("Maybe", -1)])
+    got = yes_probability(
+        [("Yes", math.log(0.6)), (" yes", math.log(0.1)), ("No", math.log(0.1)), ("Maybe", -1)]
+    )
     assert got == pytest.approx(0.7 / 0.8)
     assert yes_probability([("Perhaps", -0.1)]) is None
 
@@ -46,7 +48,10 @@ def test_minicheck_preset_speaks_its_own_format(stub: LogprobStub) -> None:
     sent = stub.requests[0]
     assert sent.model == "bespoke-minicheck"
     assert sent.messages == [
-        {"role": "user", "content": f"Document: {DOC}\nClaim: The council rejected the expansion.\n"}
+        {
+            "role": "user",
+            "content": f"Document: {DOC}\nClaim: The council rejected the expansion.\n",
+        }
     ]
     assert get_judge("minicheck:my-minicheck", settings_for(stub)).config.model == "my-minicheck"
 
@@ -73,8 +78,13 @@ def test_unusable_answer_and_dead_server_raise_llm_error(stub: LogprobStub) -> N
 def test_decomposition_scores_the_weakest_part(stub: LogprobStub) -> None:
     stub.push(
         reply({"claims": ["The council voted 7 to 2.", "The vote was on Friday."]}),
-        reply("Yes"), reply("No"),
-    ).push_logprobs(None, [("Yes", math.log(0.9)), ("No", math.log(0.1))], [("No", math.log(0.7)), ("Yes", math.log(0.3))])
+        reply("Yes"),
+        reply("No"),
+    ).push_logprobs(
+        None,
+        [("Yes", math.log(0.9)), ("No", math.log(0.1))],
+        [("No", math.log(0.7)), ("Yes", math.log(0.3))],
+    )
     judge = LLMJudge(stub_client(stub), preset("llm", "m", None), decompose=True)
     got = judge.judge("The council voted 7 to 2 on Friday.", [DOC])
     assert got.probability == pytest.approx(0.3)

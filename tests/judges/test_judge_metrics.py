@@ -15,8 +15,8 @@ def test_roc_auc_perfect_inverted_and_ties() -> None:
 def test_roc_auc_matches_pair_counting() -> None:
     scores = [0.3, 0.7, 0.7, 0.2, 0.9, 0.4, 0.4, 0.6]
     labels = [False, True, False, False, True, True, False, True]
-    pos = [s for s, y in zip(scores, labels) if y]
-    neg = [s for s, y in zip(scores, labels) if not y]
+    pos = [s for s, y in zip(scores, labels, strict=True) if y]
+    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
     pairs = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg)
     assert math.isclose(roc_auc(scores, labels), pairs / (len(pos) * len(neg)))
 

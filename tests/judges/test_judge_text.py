@@ -5,7 +5,11 @@ from digest.judges.features import fragments, index_source, split_windows_senten
 
 
 def test_numbers_in_digits_words_and_pretokenised_form() -> None:
-    assert tx.numbers(tx.tokens("They paid $ 5, 000 and 1 , 056 fans saw 3 goals")) == {5000, 1056, 3}
+    assert tx.numbers(tx.tokens("They paid $ 5, 000 and 1 , 056 fans saw 3 goals")) == {
+        5000,
+        1056,
+        3,
+    }
     assert tx.numbers(tx.tokens("three men and 2.5% of 1,200")) == {3, 2.5, 1200}
     assert 1996 in tx.numbers(tx.tokens("in september 1996, he said"))
 
@@ -33,9 +37,15 @@ def test_rarity_ranks_names_above_common_words() -> None:
 
 
 def test_sentence_offsets_are_exact_and_skip_abbreviations() -> None:
-    text = 'Mr. Smith went to Washington. He said "no." Then U.S. officials met at 3.5 p.m. on Monday!'
+    text = (
+        'Mr. Smith went to Washington. He said "no." Then U.S. officials met at 3.5 p.m. on Monday!'
+    )
     spans = [text[a:b] for a, b in split_windows_sentences(text)]
-    assert spans == ["Mr. Smith went to Washington.", 'He said "no."', "Then U.S. officials met at 3.5 p.m. on Monday!"]
+    assert spans == [
+        "Mr. Smith went to Washington.",
+        'He said "no."',
+        "Then U.S. officials met at 3.5 p.m. on Monday!",
+    ]
 
 
 def test_copied_fragments_are_greedy_longest() -> None:
