@@ -6,7 +6,8 @@ is still verbatim). Selection:
 
 1. split retrieved passages into sentences (exact offsets; overlapping chunks deduplicated);
 2. drop sentences that read badly out of context or are not reporting: bylines, headings,
-   dangling pronouns, unattributed quotes, first-person opinion;
+   dangling pronouns, unattributed quotes, first-person opinion; sentences of analysis and
+   opinion pieces ship quoted and attributed ("An analysis piece in X argues: “…”");
 3. score = centrality (mean similarity to sentences of *other, independent* sources — a fact
    several outlets report outranks one outlet's aside) + relevance to the topic;
 4. MMR on the sentence embeddings picks salient, non-redundant ones; the best becomes the
@@ -27,6 +28,7 @@ import numpy as np
 from digest.briefing import DraftSentence, Passage, Usage, WriterResult
 from digest.differences import Claim, difference_drafts, find_differences
 from digest.embed import Embedder
+from digest.models import StoredArticle
 from digest.sentences import split_sentences
 
 _DATELINE = re.compile(
@@ -37,6 +39,13 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _FIRST_PERSON = re.compile(r"\b(I|my|me|we|our|us)\b")
 _ATTRIBUTION = re.compile(r"\b(said|says|told|according|added|wrote|stated|asked)\b")
 _ENDS_WELL = re.compile(r"[.!?][\"”’')]*$")
+# '"…," he said': the speaker is a pronoun whose antecedent stays behind in the article.
+_PRONOUN_SPEAKER = re.compile(r"[,\"”]\s+(he|she|they)\s+(said|says|added|told|wrote)\b")
+# Opinion and analysis pieces: their sentences are the author's views and are shipped only
+# as such ("An analysis piece in X argues: “…”"), never as plain reporting.
+_OPINION_TITLE = re.compile(
+    r"^(analysis|opinion|comment|commentary|editorial|column|perspective)\s*[:|—–-]", re.I)
+_OPINION_URL = re.compile(r"/(opinion|analysis|commentary|comment|editorial|columns?)/", re.I)
 
 SUMMARY = 1
 MAX_BODY = 7
@@ -59,11 +68,32 @@ def _usable(text: str) -> bool:
         return False
     if text[0] in "*#>-|[" or text.startswith("By ") or _DANGLING.match(text):
         return False
+    if _PRONOUN_SPEAKER.search(text):
+        return False
     unquoted = _QUOTED.sub(" ", text)
     if _FIRST_PERSON.search(unquoted):
         return False
     starts_quoted = text[0] in "\"“"
     return not (starts_quoted and not _ATTRIBUTION.search(unquoted))
+
+
+def opinion_kind(article: StoredArticle) -> str | None:
+    """"analysis"/"opinion" when the article is marked as one by its title or URL, else None."""
+    title = _OPINION_TITLE.match(article.title or "")
+    url = _OPINION_URL.search(article.url or "")
+    if not (title or url):
+        return None
+    word = (title or url).group(1).lower()  # type: ignore[union-attr]
+    return "analysis" if word == "analysis" else "opinion"
+
+
+def attributed(sentence: str, article: StoredArticle) -> str:
+    """The sentence as shipped: verbatim, or quoted and attributed when it is an opinion."""
+    kind = opinion_kind(article)
+    if kind is None:
+        return sentence
+    quote = sentence[:-1] if sentence.endswith(".") else sentence
+    return f"An {kind} piece in {article.outlet or 'an unnamed outlet'} argues: “{quote}”."
 
 
 def candidate_sentences(passages: list[Passage]) -> list[_Sentence]:
@@ -143,7 +173,8 @@ def write_extractive(
 
     def draft(i: int, section: str) -> DraftSentence:
         s = sentences[i]
-        return DraftSentence(text=s.text, passage_ids=[s.passage.id], section=section,  # type: ignore[arg-type]
+        return DraftSentence(text=attributed(s.text, s.passage.article),
+                             passage_ids=[s.passage.id], section=section,  # type: ignore[arg-type]
                              story=s.passage.story)
 
     drafts = [draft(chosen[0], "summary")]

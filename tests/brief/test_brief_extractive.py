@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from brief_helpers import NOW, TOPIC
@@ -16,11 +17,13 @@ from digest.retrieve import StoreRetriever
 from digest.store import Store
 
 _QUOTED = re.compile(r"“([^”]+)”")
+_OPINION = re.compile(r"^An (analysis|opinion) piece in .+ argues: “")
 
 
 def _claims(sentence_text: str, section: str) -> list[str]:
-    """The verbatim part(s) of a shipped sentence: itself, or the quotes of a differences clause."""
-    if section == "differences":
+    """The verbatim part(s) of a shipped sentence: itself, or what our own wrapper quotes
+    (a differences clause, an attributed opinion)."""
+    if section == "differences" or _OPINION.match(sentence_text):
         return [q for q in _QUOTED.findall(sentence_text)]
     return [sentence_text]
 
@@ -88,6 +91,7 @@ def test_opinion_and_out_of_context_sentences_are_not_candidates(module_store: S
     unquoted = [re.sub(r"“[^”]*”|\"[^\"]*\"", "", t) for t in texts]  # quotes are attributed speech
     assert not any(re.search(r"\b(In my view|I|we|my)\b", t) for t in unquoted)
     assert not any(t.startswith(("He ", "She ", "It ", "By ")) for t in texts)
+    assert '," he said' in raw and not any('," he said' in t for t in texts)
     assert not any(re.match(r"^[A-Z]{3,}[ ,(]", t) and " — " in t[:40] for t in texts)  # datelines
 
 
@@ -103,3 +107,18 @@ def test_opinion_and_out_of_context_sentences_are_not_candidates(module_store: S
 )
 def test_difference_features(text: str, expected: dict[str, set[str]]) -> None:
     assert features(text) == expected
+
+
+def test_opinion_pieces_are_quoted_and_attributed(module_store: Store) -> None:
+    briefing = build_briefing(module_store, topic="what Beijing wants from hosting both leaders",
+                              since=datetime(2026, 5, 19, tzinfo=UTC),
+                              until=datetime(2026, 5, 20, tzinfo=UTC),
+                              k=8, writer="extractive", now=NOW)
+    analysis = {a.id for a in module_store.articles() if (a.title or "").startswith("Analysis:")}
+    from_analysis = [s for s in briefing.sentences
+                     if {c.article_id for c in s.citations} & analysis]
+    assert from_analysis, "the analysis piece should be retrieved for this topic"
+    for sentence in from_analysis:
+        assert sentence.text.startswith("An analysis piece in Northern Ledger argues: “")
+        text = module_store.article_text(next(iter(analysis))) or ""
+        assert _QUOTED.findall(sentence.text)[0].rstrip(".") in text
