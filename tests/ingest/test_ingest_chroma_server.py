@@ -97,3 +97,14 @@ def test_ingest_sources_and_query_over_http(
 
     assert not (tmp_path / "digest-home" / "chroma").exists(), "nothing written locally"
     assert (tmp_path / "server-data").exists(), "the server holds the data"
+
+
+def test_unreachable_chroma_server_is_a_clear_error(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    monkeypatch.setenv("DIGEST_CHROMA_URL", url)
+    result = run_cli(cli, "sources")
+    assert result.exit_code == 2
+    flat = " ".join(result.output.split())
+    assert f"cannot open Chroma at {url}" in flat and "Traceback" not in result.output
