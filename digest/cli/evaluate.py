@@ -8,11 +8,10 @@ Anything after ``eval`` that is not a subcommand name is taken as the digest to 
 from __future__ import annotations
 
 import math
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -20,18 +19,26 @@ from typer.core import TyperGroup
 from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
 from digest.errors import ConfigError
-from digest.evaluate.report import FORMATS, render
+from digest.evaluate.report import render
 from digest.evaluate.run import evaluate_digest
 from digest.judges.base import Judge
 
 DEFAULT_COMMAND = "check"
-ReportFormat = Enum("ReportFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
+class ReportFormat(StrEnum):
+    """``--format`` choices (the same names as :data:`digest.evaluate.report.FORMATS`)."""
+
+    table = "table"
+    json = "json"
+    md = "md"
+    html = "html"
 
 
 class _DefaultCommandGroup(TyperGroup):
     """A group that runs ``check`` when the first argument is not one of its commands."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # a click Context
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)

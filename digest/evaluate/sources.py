@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # no stubs installed; PyYAML comes with frontmatter
 
 from digest.briefing import Briefing
 from digest.errors import CitationError, SourceError
