@@ -1,4 +1,25 @@
-"""The faithfulness harness behind ``digest eval DIGEST``: parse, resolve, check, report."""
+"""The faithfulness harness behind ``digest eval DIGEST``: parse, resolve, check, report.
+
+``digest eval DIGEST [--sources DIR|MAP] [--store] [--judge NAME] [--format table|json|md|html]
+[-o FILE] [--fail-under X]``
+
+* **parse** (:mod:`.parse`): any Markdown/text digest with ``[1]``, ``[3, 4]``, ``[1-3]``
+  markers, split by the shared sentence splitter; a Sources/References list when present; our
+  JSON sidecar (``X.json`` next to ``X.md``) for exact chunk links. ``X.json`` alone works too.
+* **resolve** (:mod:`.sources`): source ``n`` from ``--sources`` (a folder of ``1.md``,
+  ``2.txt``, ``3-slug.html``… or a JSON/YAML map), else the store (``--store``) by the Sources
+  list's id or URL, else the sidecar's passages. Anything else is *unavailable*: reported, and
+  left out of the totals rather than counted as unsupported.
+* **check** (:mod:`.check`): per sentence — uncited; out of range (not in the Sources list);
+  supported (ALCE citation recall: the cited sources together entail it; clause by clause for
+  "X [3]; Y [4]."); each citation needed (ALCE precision; at most 3 checked); best passage per
+  citation with article offsets; neutrality flags with their trigger words (:mod:`.neutral`).
+* **total** (:mod:`.metrics`): citation recall, citation precision, share uncited, share
+  non-neutral; NaN (JSON ``null``) when nothing could be scored, never 0.
+* **report** (:mod:`.report`): rich table, JSON, Markdown, self-contained HTML.
+
+``--fail-under X`` exits 1 when citation recall is below X (or NaN); library errors exit 2.
+"""
 
 from digest.evaluate.check import SentenceChecker
 from digest.evaluate.metrics import (
