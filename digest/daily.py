@@ -100,6 +100,19 @@ def run_daily(
         lock.release()
 
 
+def is_running(project: Project) -> bool:
+    """Whether a run holds the project's lock right now (so a lone ``start`` is not a crash)."""
+    if not project.lock_file.exists():
+        return False
+    probe = FileLock(str(project.lock_file), timeout=0)
+    try:
+        probe.acquire()
+    except Timeout:
+        return True
+    probe.release()
+    return False
+
+
 def _locked_run(
     project: Project, *, store: Store, fetcher: Fetcher | None, writer: SectionWriter,
     now: datetime, backfill: date | None, ingest_options: IngestOptions | None,

@@ -13,7 +13,7 @@ import typer
 
 from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
-from digest.daily import DailyResult, run_daily
+from digest.daily import DailyResult, is_running, run_daily
 from digest.daily_write import SectionWriter, extractive_writer, llm_writer
 from digest.embed import Embedder
 from digest.errors import ConfigError
@@ -160,19 +160,20 @@ def runs_cmd(
     with guard():
         _, project = _project(config)
         shown = runs(read_records(project.runs_file))[-limit:]
+        busy = is_running(project)
     if json_output:
         for record in shown:
             out.print(record.model_dump_json(), highlight=False)
         return
-    for r in shown:
-        out.print(_run_line(r), highlight=False)
+    for i, r in enumerate(shown):
+        out.print(_run_line(r, running=busy and i == len(shown) - 1), highlight=False)
     if not shown:
         console.print(f"no runs recorded in {project.runs_file}")
 
 
-def _run_line(r: RunRecord) -> str:
+def _run_line(r: RunRecord, *, running: bool = False) -> str:
     """One run per line: greppable, and readable in an 80-column terminal or a log."""
-    outcome = "interrupted" if r.event == "start" else r.outcome
+    outcome = ("running" if running else "interrupted") if r.event == "start" else r.outcome
     failed = f", {len(r.failed_sources)} failed source(s)" if r.failed_sources else ""
     tokens = r.prompt_tokens + r.completion_tokens
     return (

@@ -93,6 +93,10 @@ def test_runs_shows_each_run_and_an_interrupted_one(three_days: Daily) -> None:
     assert all("written:" in line for line in lines[:3]) and "interrupted:" in lines[3]
     assert "4 article(s)" in lines[0] and "5 article(s)" in lines[2]
 
+    with FileLock(str(three_days.project.lock_file), timeout=0):  # a run in progress
+        busy = CliRunner().invoke(app, ["runs", "--config", str(three_days.config)])
+    assert "running:" in busy.output.strip().splitlines()[-1]
+
     as_json = CliRunner().invoke(app, ["runs", "--config", str(three_days.config), "--json"])
     records = [json.loads(line) for line in as_json.output.strip().splitlines()]
     assert [r["articles"] for r in records[:3]] == [4, 4, 5]
