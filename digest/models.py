@@ -7,7 +7,7 @@ read a stage's signature and know what flows through it. No I/O happens here.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -27,8 +27,8 @@ def article_id_for(url: str | None, text: str) -> str:
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
 
-class Article(BaseModel):
-    """A news article as ingested: metadata plus the exact text that chunks point into."""
+class ArticleMeta(BaseModel):
+    """What we know about an article besides its text; shared by Article and StoredArticle."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -38,7 +38,6 @@ class Article(BaseModel):
     title: str | None = None
     author: str | None = None
     published: datetime | None = None
-    text: str
     content_hash: str
     source: str = Field(default="", description="where it was read from (path or URL)")
 
@@ -47,10 +46,14 @@ class Article(BaseModel):
     def _aware(cls, value: datetime | None) -> datetime | None:
         # Naive datetimes cannot be compared across outlets in different zones; assume UTC.
         if value is not None and value.tzinfo is None:
-            from datetime import UTC
-
             return value.replace(tzinfo=UTC)
         return value
+
+
+class Article(ArticleMeta):
+    """A news article as ingested: metadata plus the exact text that chunks point into."""
+
+    text: str
 
     @classmethod
     def build(
@@ -95,21 +98,11 @@ class Chunk(BaseModel):
     position: int
 
 
-class StoredArticle(BaseModel):
+class StoredArticle(ArticleMeta):
     """An article's record in the store: metadata plus duplicate link, without re-reading text."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str
-    url: str | None = None
-    outlet: str | None = None
-    title: str | None = None
-    author: str | None = None
-    published: datetime | None = None
-    content_hash: str
-    chunks: int
+    chunks: int = 0
     duplicate_of: str | None = None
-    source: str = ""
 
 
 class Hit(BaseModel):

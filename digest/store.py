@@ -107,9 +107,9 @@ def _stored_article(meta: dict[str, Any]) -> StoredArticle:
         title=meta.get("title"),
         author=meta.get("author"),
         published=datetime.fromisoformat(published) if published else None,
-        content_hash=meta["content_hash"],
-        chunks=int(meta.get("chunks", 0)),
-        duplicate_of=meta.get("duplicate_of"),
+        content_hash=meta.get("content_hash", ""),
+        chunks=int(meta.get("chunks", 0)),  # 0 on chunk hits: chunk metadata has no count
+        duplicate_of=meta.get("duplicate_of") or None,
         source=meta.get("source", ""),
     )
 
@@ -310,7 +310,7 @@ class Store:
         for cid, doc, meta, dist in zip(
             got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
         ):
-            hits.append(Hit(chunk=_chunk(cid, doc, meta), article=_hit_article(meta), distance=dist))
+            hits.append(Hit(chunk=_chunk(cid, doc, meta), article=_stored_article(meta), distance=dist))
         return hits
 
     def all_chunks(self) -> Iterable[tuple[Chunk, dict[str, Any]]]:
@@ -333,18 +333,4 @@ def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         start=int(meta["start"]),
         end=int(meta["end"]),
         position=int(meta["position"]),
-    )
-
-
-def _hit_article(meta: dict[str, Any]) -> StoredArticle:
-    published = meta.get("published")
-    return StoredArticle(
-        id=meta["article_id"],
-        url=meta.get("url"),
-        outlet=meta.get("outlet"),
-        title=meta.get("title"),
-        published=datetime.fromisoformat(published) if published else None,
-        content_hash=meta.get("content_hash", ""),
-        chunks=0,
-        duplicate_of=meta.get("duplicate_of") or None,
     )
