@@ -7,11 +7,13 @@ from typing import Any
 from digest.errors import ConfigError
 from digest.judges.base import Judge, Judgement
 
-JUDGES = ("embedded", "llm", "minicheck")
+JUDGES = ("embedded", "embedded-minilm", "llm", "minicheck")
 
 
 def get_judge(name: str, settings: Any) -> Judge:
-    """Build a judge by name: ``embedded`` (default, offline), ``llm`` or ``minicheck``
+    """Build a judge by name: ``embedded`` (default, offline, lexical signals),
+    ``embedded-minilm`` (the same plus MiniLM similarity, several times slower), ``llm`` or
+    ``minicheck``
     (an OpenAI-compatible server; ``llm:MODEL`` / ``minicheck:MODEL``
     pick the model, else ``settings.llm_model`` / Ollama's ``bespoke-minicheck``)."""
     kind, _, model = name.partition(":")
@@ -25,6 +27,14 @@ def get_judge(name: str, settings: Any) -> Judge:
 
             embedder = build_embedder(settings, "minilm")
         return EmbeddedJudge(embedder)
+    if kind == "embedded-minilm":
+        from digest.app import build_embedder
+        from digest.judges.embedded import EmbeddedJudge
+        from digest.judges.weights_minilm import MINILM_MODEL, MINILM_THRESHOLD
+
+        judge = EmbeddedJudge(build_embedder(settings, "minilm"), MINILM_MODEL, MINILM_THRESHOLD)
+        judge.name = "embedded-minilm"
+        return judge
     if kind in ("llm", "minicheck"):
         from digest.app import build_openai_client
         from digest.judges.llm import LLMJudge, preset

@@ -107,15 +107,15 @@ these numbers unchanged (evals/RESULTS.md).
 
 from digest.judges.logistic import Logistic
 
-EMBEDDED_MODEL = Logistic(
+{args.constant}_MODEL = Logistic(
     names={names},
     mean={floats(model.mean)},
     scale={floats(model.scale)},
     coef={floats(model.coef)},
     intercept={model.intercept!r},
 )
-EMBEDDED_THRESHOLD = {threshold:.4f}
-TRAINED_ON = {args.train.name!r}
+{args.constant}_THRESHOLD = {threshold:.4f}
+{args.constant}_TRAINED_ON = {args.train.name!r}
 '''
 
 
@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument("--features", default=",".join(FEATURES))
     parser.add_argument("--lexical", action="store_true", help="no embedding signal")
     parser.add_argument("--write", type=Path, help="write the fitted weights module here")
+    parser.add_argument("--constant", default="EMBEDDED", help="name prefix of the constants")
     parser.add_argument("--precompute", action="store_true", help="only cache the embedding signal")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")

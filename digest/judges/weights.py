@@ -112,4 +112,4 @@ EMBEDDED_MODEL = Logistic(
     intercept=0.441570855297866,
 )
 EMBEDDED_THRESHOLD = 0.4971
-TRAINED_ON = "cliff_goyal21_sentences.jsonl"
+EMBEDDED_TRAINED_ON = "cliff_goyal21_sentences.jsonl"

@@ -90,3 +90,14 @@ def test_embeddings_are_cached_and_stored_vectors_reused() -> None:
     count = len(embedder.seen)
     judge.judge("Trenline will cut 15 regional routes.", [OTHER])
     assert len(embedder.seen) == count  # claim and windows came from the cache
+
+
+def test_minilm_variant_separates_a_changed_number(embedder) -> None:  # noqa: ANN001 (fixture)
+    from digest.judges.weights_minilm import MINILM_MODEL, MINILM_THRESHOLD
+
+    judge = EmbeddedJudge(embedder, MINILM_MODEL, MINILM_THRESHOLD)
+    claim = "Mayor Lena Ortiz said the expansion would create about 300 jobs."
+    good = judge.judge(claim, [ARTICLE])
+    bad = judge.judge(claim.replace("300", "900"), [ARTICLE])
+    assert good.details is not None and good.details["emb_win"] > 0.7
+    assert good.probability >= MINILM_THRESHOLD > bad.probability
