@@ -58,7 +58,8 @@ class SentenceSplitter(TextSplitter):
         return spans
 
     def split_text(self, text: str) -> list[str]:
-        return [text[a:b].strip() for a, b in self.pack(list(_sentence_slices(text, self._chunk_size)))]
+        slices = list(_sentence_slices(text, self._chunk_size))
+        return [text[a:b].strip() for a, b in self.pack(slices)]
 
 
 def _sentence_slices(text: str, max_len: int) -> Iterator[tuple[int, int]]:
@@ -98,7 +99,9 @@ def _effective_overlap(chunk_size: int, chunk_overlap: int) -> int:
     return chunk_overlap
 
 
-def chunk_article(article: Article, *, chunk_size: int = 800, chunk_overlap: int = 160) -> list[Chunk]:
+def chunk_article(
+    article: Article, *, chunk_size: int = 800, chunk_overlap: int = 160
+) -> list[Chunk]:
     """Split an article into chunks; ids are ``article_id:position`` so re-ingest is idempotent."""
     splitter = SentenceSplitter(chunk_size, _effective_overlap(chunk_size, chunk_overlap))
     text = article.text

@@ -136,7 +136,8 @@ def parse_html(raw: bytes, source: str, url: str | None = None) -> Article:
     if doc is None or words < MIN_BODY_WORDS:
         # trafilatura falls back to any text it can find, e.g. the menu of a home page.
         raise SourceError(
-            source, f"no article body found in the HTML ({words} words of text, none of it an article)"
+            source,
+            f"no article body found in the HTML ({words} words of text, none of it an article)",
         )
     meta = {
         "title": doc.title,
@@ -184,7 +185,10 @@ def _jsonld_dates(script: str) -> list[str]:
         data = json.loads(script)
     except json.JSONDecodeError:
         return []
-    items = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
+    if isinstance(data, dict):
+        items = data.get("@graph", [data])
+    else:
+        items = data if isinstance(data, list) else []
     return [
         str(item["datePublished"])
         for item in items

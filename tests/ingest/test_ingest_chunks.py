@@ -95,7 +95,8 @@ def test_overlap_not_smaller_than_size_is_scaled_down_not_a_crash() -> None:
 
 _WORDS = st.sampled_from(
     ["Mr.", "U.S.", "3.2", "percent", "said", "the", "talks", '"Yes."', "\u201cNo,\u201d", "$4.5",
-     "billion.", "Beijing", "Tianjin?", "\u2014", "- item", "# Heading", "\n", "\n\n", "e.g.", "a.m."]
+     "billion.", "Beijing", "Tianjin?", "\u2014", "- item", "# Heading", "\n", "\n\n", "e.g.",
+     "a.m."]
 )
 
 

@@ -75,7 +75,7 @@ def test_forget_by_id_removes_article_and_chunks(corpus_copy: Store, cli: CliRun
 
 
 def test_forget_by_url_including_a_tracking_copy(corpus_copy: Store, cli: CliRunner) -> None:
-    victim = next(a for a in corpus_copy.articles() if a.title and a.title.startswith("Putin flies"))
+    victim = next(a for a in corpus_copy.articles() if (a.title or "").startswith("Putin flies"))
     assert victim.url
     result = run_cli(cli, "forget", victim.url + "?utm_source=newsletter")
     assert result.exit_code == 0, result.output

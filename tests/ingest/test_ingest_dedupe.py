@@ -42,7 +42,9 @@ def test_similarity_scores_separate_copy_from_same_topic_story() -> None:
     original = dedupe.signature(_article(ORIGINAL).text)
     copy = dedupe.signature(_article(COPY).text)
     same_topic = dedupe.signature(_article(CORPUS / "11-putin-xi-sco-regional-security.md").text)
-    same_outlet = dedupe.signature(_article(CORPUS / "01-kremlin-confirms-putin-china-visit.md").text)
+    same_outlet = dedupe.signature(
+        _article(CORPUS / "01-kremlin-confirms-putin-china-visit.md").text
+    )
     assert original.jaccard(copy) >= 0.7
     assert original.jaccard(same_topic) < 0.2
     assert original.jaccard(same_outlet) < 0.2

@@ -49,7 +49,8 @@ def test_rss_feed_teaser_entry_is_completed_from_its_linked_page(
     feed_url = http_server.add("/feed.rss", feed, content_type="application/rss+xml")
     http_server.add(
         "/news/ferry-timetable",
-        _page("Ferry timetable changes", "Ferries between the islands will run every hour from June."),
+        _page("Ferry timetable changes",
+              "Ferries between the islands will run every hour from June."),
     )
     report = ingest([feed_url], store=store, fetcher=fetcher)
     assert sorted(o.status for o in report.outcomes) == ["added", "added"], report.outcomes

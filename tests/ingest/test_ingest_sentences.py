@@ -35,13 +35,15 @@ CASES = [
         id="headings",
     ),
     pytest.param(
-        "Key points:\n- First item without a full stop\n- Second item.\n1. Numbered one\n2) Numbered two",
+        "Key points:\n- First item without a full stop\n- Second item.\n"
+        "1. Numbered one\n2) Numbered two",
         ["Key points:", "- First item without a full stop", "- Second item.", "1. Numbered one",
          "2) Numbered two"],
         id="list-items",
     ),
     pytest.param(
-        "Officials spoke.\n\u201cA pull-quote on its own line\u201d\nThe report resumes here. And ends.",
+        "Officials spoke.\n\u201cA pull-quote on its own line\u201d\n"
+        "The report resumes here. And ends.",
         ["Officials spoke.", "\u201cA pull-quote on its own line\u201d", "The report resumes here.",
          "And ends."],
         id="pull-quote-own-line",
