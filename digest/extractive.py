@@ -10,8 +10,9 @@ is still verbatim). Selection:
    opinion pieces ship quoted and attributed ("An analysis piece in X argues: “…”");
 3. score = centrality (mean similarity to sentences of *other, independent* sources — a fact
    several outlets report outranks one outlet's aside) + relevance to the topic;
-4. MMR on the sentence embeddings picks salient, non-redundant ones; the best becomes the
-   one-sentence headline summary, the rest are ordered by story, date and position;
+4. the headline summary is the best-scoring *lede* sentence of a news article (ledes are
+   written to summarise); MMR on the sentence embeddings then picks salient, non-redundant
+   body sentences, ordered by story, date and position;
 5. :mod:`digest.differences` adds "Where sources differ" from contrasting places/dates/figures.
 
 Because article text is only ever quoted, an instruction inside an article ("ignore previous
@@ -52,6 +53,7 @@ MAX_BODY = 7
 PER_ARTICLE = 2  # body sentences per article, so one article cannot write the briefing
 REDUNDANT = 0.8  # cosine above which a sentence repeats one already chosen
 LAMBDA = 0.7
+LEDE_CHARS = 400  # a sentence starting this early in its article belongs to the lede
 
 
 @dataclass(frozen=True)
@@ -129,9 +131,21 @@ def _scores(sentences: list[_Sentence], vectors: np.ndarray, topic_vector: np.nd
     return centrality + 0.5 * (vectors @ topic_vector)
 
 
-def _mmr(scores: np.ndarray, vectors: np.ndarray, sentences: list[_Sentence], n: int) -> list[int]:
-    chosen: list[int] = []
+def _headline(scores: np.ndarray, sentences: list[_Sentence]) -> int:
+    """The best-scoring lede of a news (not opinion) article: ledes are written to summarise."""
+    ledes = [i for i, s in enumerate(sentences)
+             if s.start < LEDE_CHARS and opinion_kind(s.passage.article) is None]
+    pool = ledes or list(range(len(sentences)))
+    return min(pool, key=lambda i: (-scores[i], sentences[i].passage.id, sentences[i].start))
+
+
+def _mmr(scores: np.ndarray, vectors: np.ndarray, sentences: list[_Sentence], n: int,
+         chosen: list[int]) -> list[int]:
+    chosen = list(chosen)
     per_article: dict[str, int] = {}
+    for i in chosen:
+        article = sentences[i].passage.article.id
+        per_article[article] = per_article.get(article, 0) + 1
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], sentences[i].passage.id,
                                                           sentences[i].start))
     while len(chosen) < n:
@@ -169,7 +183,8 @@ def write_extractive(
     vectors = embedder.embed([s.text for s in sentences])
     topic_vector = embedder.embed([topic])[0] if topic and topic.strip() else None
     scores = _scores(sentences, vectors, topic_vector)
-    chosen = _mmr(scores, vectors, sentences, SUMMARY + MAX_BODY)
+    chosen = _mmr(scores, vectors, sentences, SUMMARY + MAX_BODY,
+                  [_headline(scores, sentences)])
 
     def draft(i: int, section: str) -> DraftSentence:
         s = sentences[i]
