@@ -132,22 +132,27 @@ def parse_html(raw: bytes, source: str, url: str | None = None) -> Article:
         include_tables=False,
         date_extraction_params={"outputformat": "%Y-%m-%dT%H:%M:%S%z", "original_date": True},
     )
-    words = len((doc.text or "").split()) if doc is not None else 0
-    if doc is None or words < MIN_BODY_WORDS:
+    # trafilatura returns a Document, or a dict in its legacy mode; read either the same way.
+    found: dict[str, Any] = (
+        {} if doc is None else doc if isinstance(doc, dict) else doc.as_dict()
+    )
+    text = str(found.get("text") or "")
+    words = len(text.split())
+    if words < MIN_BODY_WORDS:
         # trafilatura falls back to any text it can find, e.g. the menu of a home page.
         raise SourceError(
             source,
             f"no article body found in the HTML ({words} words of text, none of it an article)",
         )
     meta = {
-        "title": doc.title,
-        "author": doc.author,
-        "outlet": doc.sitename,
+        "title": found.get("title"),
+        "author": found.get("author"),
+        "outlet": found.get("sitename"),
         # trafilatura (htmldate) keeps only the day; the page's own metadata has the time.
-        "published": _declared_published(raw) or doc.date,
-        "url": doc.url or url,
+        "published": _declared_published(raw) or found.get("date"),
+        "url": found.get("url") or url,
     }
-    return _article(doc.text, source, meta=meta)
+    return _article(text, source, meta=meta)
 
 
 _PUBLISHED_META = (
