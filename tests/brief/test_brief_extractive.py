@@ -47,9 +47,12 @@ def test_every_sentence_is_cited_and_found_verbatim_at_its_offsets(
                 assert claim.rstrip(".") in span, (claim, citation.chunk_id)
 
 
-def test_sections_summary_body_and_differences(briefing: Briefing) -> None:
+def test_sections_summary_body_and_differences(briefing: Briefing, module_store: Store) -> None:
     sections = [s.section for s in briefing.sentences]
     assert sections.count("summary") == 1 and sections[0] == "summary"
+    headline = briefing.sentences[0]
+    lede = module_store.article_text(headline.citations[0].article_id) or ""
+    assert 0 <= lede.find(headline.text) < 400  # the headline is a news article's lede
     assert sections.count("body") >= 3
     assert sections == sorted(sections, key=["summary", "body", "differences"].index)
     sources = {s.n for s in briefing.sources}
