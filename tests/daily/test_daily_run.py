@@ -277,3 +277,36 @@ def test_a_reprinted_wire_story_is_cited_to_its_original(three_days_root, embedd
     sources = Briefing.model_validate_json(daily.digest(DAYS[1], ".json").read_text()).sources
     outlets = {s.article.outlet for s in sources}
     assert "Harbor Wire Service" in outlets and "Meridian Daily" not in outlets
+
+
+def test_a_bad_clause_drops_only_its_own_storys_joined_sentence(tmp_path: Path, embedder) -> None:
+    from digest.briefing import DraftSentence, WriterResult
+    from digest.daily import run_daily
+    from digest.daily_write import SectionWriter
+
+    write_project(tmp_path / "p")
+    daily = Daily(tmp_path / "p", embedder)
+    article(daily.root, "terminal", published="2026-05-18T09:00:00+00:00")
+    article(daily.root, "football", published="2026-05-18T10:00:00+00:00", outlet="Sports Desk",
+            text="The home side won the cup final three goals to one on Saturday evening. The "
+                 "captain scored twice in the second half, the club said.")
+    calls = iter(range(2))
+
+    def stub(passages):  # both stories' writers number their joined sentence group 0
+        bad = next(calls) == 0
+        return WriterResult(drafts=[
+            DraftSentence(text="On one point, some say this", passage_ids=[passages[0].id],
+                          section="differences", group=0),
+            DraftSentence(text="others say that", section="differences", group=0,
+                          passage_ids=["P999"] if bad else [passages[0].id]),
+        ])
+
+    result = run_daily(daily.project, store=daily.store, fetcher=None,
+                       writer=SectionWriter("llm", "stub", stub), now=evening(DAYS[0]))
+
+    briefing = result.briefing
+    assert briefing is not None and len(briefing.stories) == 2
+    assert [(s.story, s.text) for s in briefing.sentences] == [
+        (1, "On one point, some say this"), (1, "others say that")]
+    assert {d.reason for d in briefing.dropped} == {
+        "cites unknown passage id(s): P999", "another clause of the same sentence was dropped"}
