@@ -47,28 +47,21 @@ stories = 5
 
 
 def generate(n: int, seed: int, folder: Path) -> dict[str, int]:
-    """N articles published on ``DAY`` (the ingest benchmark's text, our timestamps)."""
+    """N articles (the ingest benchmark's corpus), re-dated so that all fall on ``DAY``."""
     sys.path.insert(0, str(HERE))
-    from bench_ingest import DUP_EVERY, make_article, wire_copy
+    from bench_ingest import generate_corpus
 
-    folder.mkdir(parents=True, exist_ok=True)
-    previous: dict[str, Any] | None = None
-    dups = words = 0
-    for i in range(n):
-        if previous is not None and i % DUP_EVERY == DUP_EVERY - 1:
-            art = wire_copy(previous, seed, i)
-            dups += 1
-        else:
-            art = make_article(seed, i, DAY)
+    meta = generate_corpus(n, seed, folder)
+    for i, path in enumerate(sorted(folder.glob("*.md"))):
         published = DAY + timedelta(minutes=(i * 1381) % (23 * 60))
-        art["published"] = published.isoformat()
-        art["url"] = f"{art['url'].rsplit('/', 1)[0]}/{i:05d}"
-        previous = art
-        words += len(art["text"].split())
-        front = "\n".join(f"{k}: {json.dumps(art[k], ensure_ascii=False)}"
-                          for k in ("title", "outlet", "url", "published", "author"))
-        (folder / f"{i:05d}.md").write_text(f"---\n{front}\n---\n{art['text']}\n", encoding="utf-8")
-    return {"articles": n, "words": words, "planted_duplicates": dups}
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for j, line in enumerate(lines[:8]):
+            if line.startswith("published: "):
+                lines[j] = f"published: {json.dumps(published.isoformat())}"
+            elif line.startswith("url: "):  # unique per article, as the originals' dates were
+                lines[j] = f"url: {json.dumps(f'https://bench.example.com/{i:05d}')}"
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return meta
 
 
 def make_project(root: Path, n: int, seed: int) -> dict[str, int]:
