@@ -154,7 +154,8 @@ class StoreRetriever(BaseRetriever):
         hits = store.query_vector(vector, k=fetch_k, where=self._where(article_ids))
         hits = [h for h in hits if 1.0 - h.distance >= self.min_relevance]
         vectors = store.chunk_vectors([h.chunk.id for h in hits])
-        cap = self.per_outlet or default_per_outlet(self.k)
+        # One outlet asked for by name: balancing across outlets has nothing to balance.
+        cap = self.k if self.outlet else (self.per_outlet or default_per_outlet(self.k))
         chosen = mmr_select(
             hits, vectors, k=k, per_outlet=cap, lambda_mult=self.lambda_mult, taken=taken
         )

@@ -63,6 +63,7 @@ def test_date_window_and_outlet_filters(module_store: Store) -> None:
     only = StoreRetriever(store=module_store, k=20, outlet="Pacific Dispatch").retrieve(
         "Putin visit to China")
     assert only and {p.article.outlet for p in only} == {"Pacific Dispatch"}
+    assert len(only) > 5  # the outlet cap (5 of 20) does not apply to a single chosen outlet
 
 
 def test_corpus_retrieval_respects_cap_and_duplicates(module_store: Store) -> None:
