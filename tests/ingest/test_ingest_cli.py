@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,10 @@ from ingest_helpers import run_cli
 from typer.testing import CliRunner
 
 from digest.cli import app
-from digest.store import Store
+from digest.embed import MiniLMEmbedder
+from digest.store import Store, open_client
+
+CORPUS = Path(__file__).resolve().parents[2] / "seeds" / "corpus"
 
 
 def _sources(cli: CliRunner, *args: str) -> list[dict[str, Any]]:
@@ -112,3 +116,19 @@ def test_every_command_has_help_text(name: str, cli: CliRunner) -> None:
     result = run_cli(cli, *name.split(), "--help")
     assert result.exit_code == 0
     assert command.help.strip().splitlines()[0][:40] in " ".join(result.output.split())
+
+
+def test_chunk_size_options_reach_the_store(
+    cli: CliRunner, tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    source = CORPUS / "08-analysis-beijing-room-where-deals-are-made.md"
+    # 160 is the default overlap: larger than this size, so it is scaled down, not a traceback
+    result = run_cli(cli, "ingest", "--chunk-size", "150", str(source))
+    assert result.exit_code == 0, result.output
+    store = Store(open_client(path=str(tmp_path / "digest-home" / "chroma")), embedder)
+    (article,) = store.articles()
+    text = store.article_text(article.id) or ""
+    chunks = store.chunks_of(article.id)
+    assert len(chunks) == article.chunks > 10
+    for chunk in chunks:
+        assert len(chunk.text) <= 150 and text[chunk.start : chunk.end] == chunk.text
