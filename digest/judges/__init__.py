@@ -7,7 +7,7 @@ from typing import Any
 from digest.errors import ConfigError
 from digest.judges.base import Judge, Judgement
 
-JUDGES = ("embedded", "embedded-minilm", "llm", "minicheck")
+JUDGES = ("embedded", "embedded-minilm", "lexical", "llm", "minicheck")
 
 
 def get_judge(name: str, settings: Any) -> Judge:
@@ -17,7 +17,7 @@ def get_judge(name: str, settings: Any) -> Judge:
     (an OpenAI-compatible server; ``llm:MODEL`` / ``minicheck:MODEL``
     pick the model, else ``settings.llm_model`` / Ollama's ``bespoke-minicheck``)."""
     kind, _, model = name.partition(":")
-    if kind == "embedded":
+    if kind in ("embedded", "lexical"):  # "lexical": the default's signals, named for what they are
         from digest.judges.embedded import EmbeddedJudge
         from digest.judges.weights import EMBEDDED_MODEL
 
@@ -26,7 +26,9 @@ def get_judge(name: str, settings: Any) -> Judge:
             from digest.app import build_embedder
 
             embedder = build_embedder(settings, "minilm")
-        return EmbeddedJudge(embedder)
+        judge = EmbeddedJudge(embedder)
+        judge.name = kind
+        return judge
     if kind == "embedded-minilm":
         from digest.app import build_embedder
         from digest.judges.embedded import EmbeddedJudge

@@ -150,30 +150,25 @@ class BenchResult:
         def pct(value: float | None) -> str:
             return "-" if value is None or math.isnan(value) else f"{100 * value:.1f}"
 
-        table = Table(
-            title=f"{Path(self.file).name} - judge {self.judge} (threshold {self.threshold:.3f})"
-        )
-        for column in (
-            "claims (S/U)",
-            "dropped",
-            "ROC AUC",
-            "bal. acc.",
-            "summaries",
-            "summary AUC",
-            "summary bal. acc.",
-            "claims/s",
-        ):
-            table.add_column(column, justify="right")
-        table.add_row(
-            f"{self.claims} ({self.supported}/{self.unsupported})",
-            str(self.ambiguous_dropped),
-            pct(self.roc_auc),
-            pct(self.balanced_accuracy),
-            str(self.summaries) if self.summary_roc_auc is not None else "-",
-            pct(self.summary_roc_auc),
-            pct(self.summary_balanced_accuracy),
-            f"{self.claims_per_s:.1f}",
-        )
+        table = Table(title=f"{Path(self.file).name}: judge {self.judge}")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        summary = self.summary_roc_auc is not None
+        rows = [
+            (
+                "claims (supported / unsupported)",
+                f"{self.claims} ({self.supported} / {self.unsupported})",
+            ),
+            ("ambiguous rows dropped", str(self.ambiguous_dropped)),
+            ("ROC AUC", pct(self.roc_auc)),
+            (f"balanced accuracy at {self.threshold:.3f}", pct(self.balanced_accuracy)),
+            ("summaries", str(self.summaries) if summary else "-"),
+            ("summary ROC AUC", pct(self.summary_roc_auc)),
+            ("summary balanced accuracy", pct(self.summary_balanced_accuracy)),
+            ("claims/s", f"{self.claims_per_s:.1f}"),
+        ]
+        for name, value in rows:
+            table.add_row(name, value)
         return table
 
 

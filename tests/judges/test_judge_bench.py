@@ -104,3 +104,19 @@ def test_limit_and_unknown_judge() -> None:
     assert run_bench(CASES, judge="embedded", settings=Settings(), limit=5).claims == 5
     with pytest.raises(ConfigError, match="unknown judge"):
         run_bench(CASES, judge="nope", settings=Settings())
+
+
+def test_cli_bench_prints_table_and_json() -> None:
+    from typer.testing import CliRunner
+
+    from digest.cli import app
+
+    runner = CliRunner()
+    table = runner.invoke(app, ["eval", "bench", str(CASES), "--limit", "10"])
+    assert table.exit_code == 0, table.output
+    assert "ROC AUC" in table.output and "claims/s" in table.output
+    as_json = runner.invoke(app, ["eval", "bench", str(CASES), "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.output)["roc_auc"] >= AUC_FLOOR
+    unknown = runner.invoke(app, ["eval", "bench", str(CASES), "--judge", "nope"])
+    assert unknown.exit_code != 0
