@@ -24,6 +24,8 @@ from digest.judges.metrics import balanced_accuracy, best_threshold, roc_auc
 
 logger = logging.getLogger(__name__)
 
+L2_GRID = (1.0, 10.0, 100.0, 1000.0)
+
 
 def _emb_column(
     path: Path, claims: list[Claim], cache: Path | None, limit: int | None
@@ -79,6 +81,24 @@ def evaluate(claims: list[Claim], probs: np.ndarray, threshold: float) -> dict[s
     }
 
 
+def cross_validated_auc(
+    claims: list[Claim], x: np.ndarray, names: tuple[str, ...], l2: float, folds: int = 5
+) -> float:
+    """ROC AUC of out-of-fold predictions, folds grouped by summary (one article never sits on
+    both sides), on the training file only: how ``--l2 auto`` picks regularisation."""
+    cols = [FEATURES.index(n) for n in names]
+    y = np.asarray([c.supported for c in claims], dtype=np.float64)
+    groups = sorted({c.summary for c in claims})
+    np.random.default_rng(0).shuffle(groups)
+    fold_of = {g: i % folds for i, g in enumerate(groups)}
+    fold = np.asarray([fold_of[c.summary] for c in claims])
+    out = np.zeros(len(y))
+    for k in range(folds):
+        model = fit_logistic(x[fold != k][:, cols], y[fold != k], names, l2=l2)
+        out[fold == k] = model.predict(x[fold == k][:, cols])
+    return roc_auc(out.tolist(), [c.supported for c in claims])
+
+
 def fit(
     claims: list[Claim], x: np.ndarray, names: tuple[str, ...], l2: float
 ) -> tuple[Logistic, float]:
@@ -125,7 +145,9 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, nargs="*", default=[])
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/digest-judge-features"))
-    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument(
+        "--l2", default="auto", help="L2 strength, or 'auto': best CV AUC on --train"
+    )
     parser.add_argument("--features", default=",".join(FEATURES))
     parser.add_argument("--lexical", action="store_true", help="no embedding signal")
     parser.add_argument("--write", type=Path, help="write the fitted weights module here")
@@ -143,6 +165,13 @@ def main() -> None:
         names = tuple(n for n in names if n != "emb_win")
     train_claims, train_x = feature_matrix(args.train, args.cache, args.limit, not args.lexical)
     sets = [(p, *feature_matrix(p, args.cache, args.limit, not args.lexical)) for p in args.eval]
+    if args.l2 == "auto":
+        grid = {l2: cross_validated_auc(train_claims, train_x, names, l2) for l2 in L2_GRID}
+        logger.info(
+            "CV AUC on %s by L2: %s", args.train.name, {k: round(v, 4) for k, v in grid.items()}
+        )
+        args.l2 = max(grid, key=lambda k: grid[k])
+    args.l2 = float(args.l2)
     model, threshold = fit(train_claims, train_x, names, args.l2)
     logger.info("MODEL = %r\nTHRESHOLD = %.4f", model, threshold)
     if args.write:
