@@ -68,7 +68,8 @@ class DuplicateIndex:
         """The canonical article this one duplicates, with estimated Jaccard, or None."""
         best: tuple[str, float] | None = None
         for other in self._lsh.query(mh):
-            if other == key:
+            # An edited original must not be linked to its own copy (a self-link).
+            if other == key or self._canonical.get(other) == key:
                 continue
             score = mh.jaccard(self._hashes[other])
             if score >= self._threshold and (best is None or score > best[1]):

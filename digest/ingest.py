@@ -32,6 +32,7 @@ from digest.store import Store
 logger = logging.getLogger(__name__)
 
 Status = Literal["added", "updated", "unchanged", "failed"]
+CHUNKER_VERSION = "sentences-v1"  # bump when chunk boundaries change for the same settings
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,11 @@ class IngestOptions:
     batch_chunks: int = 64  # embed this many chunks at once, across articles
 
 
+def chunking_key(options: IngestOptions) -> str:
+    """What produced an article's chunks; a change re-chunks articles whose text did not change."""
+    return f"{CHUNKER_VERSION}:{options.chunk_size}:{options.chunk_overlap}"
+
+
 def _read(item: str | Path, fetcher: Fetcher | None) -> Iterable[Article | SourceError]:
     if isinstance(item, Path):
         return read_file(item, fetcher)
@@ -115,6 +121,7 @@ def ingest(
             index.add(article_id, mh, duplicate_of)
     seen: set[str] = set()
     pending: list[_Pending] = []
+    chunking = chunking_key(options)
 
     def flush() -> None:
         if not pending:
@@ -130,10 +137,10 @@ def ingest(
                 vectors[offset : offset + n],
                 duplicate_of=p.outcome.duplicate_of,
                 minhash=p.minhash,
+                chunking=chunking,
             )
             offset += n
             report.chunks_written += n
-            report.outcomes.append(p.outcome)
         pending.clear()
 
     for item in expand(sources):
@@ -158,11 +165,12 @@ def ingest(
             seen.add(article.id)
             stored = store.get_article(article.id)
             if stored is not None and stored.content_hash == article.content_hash:
-                report.outcomes.append(
-                    Outcome(article.source, "unchanged", article.id, article.title,
-                            duplicate_of=stored.duplicate_of)
-                )
-                continue
+                if stored.chunking == chunking:
+                    report.outcomes.append(
+                        Outcome(article.source, "unchanged", article.id, article.title,
+                                duplicate_of=stored.duplicate_of)
+                    )
+                    continue
             status: Status = "updated" if stored is not None else "added"
             mh = dedupe.signature(article.text)
             match = index.find(article.id, mh)
@@ -171,9 +179,14 @@ def ingest(
             outcome = Outcome(
                 article.source, status, article.id, article.title,
                 duplicate_of=duplicate_of, similarity=similarity,
+                reason=(
+                    f"re-chunked ({stored.chunking or 'unknown'} -> {chunking})"
+                    if stored is not None and stored.content_hash == article.content_hash
+                    else None
+                ),
             )
+            report.outcomes.append(outcome)
             if dry_run:
-                report.outcomes.append(outcome)
                 continue
             chunks = chunk_article(
                 article, chunk_size=options.chunk_size, chunk_overlap=options.chunk_overlap
@@ -219,6 +232,6 @@ def reindex(store: Store, embedder: Embedder) -> Store:
         encoded, _ = store.signatures([article.id])[article.id]
         staging.write_article(
             restored, chunks, embedder.embed([c.text for c in chunks]),
-            duplicate_of=article.duplicate_of, minhash=encoded,
+            duplicate_of=article.duplicate_of, minhash=encoded, chunking=article.chunking or "",
         )
     return staging.replace(store)

@@ -103,6 +103,7 @@ class StoredArticle(ArticleMeta):
 
     chunks: int = 0
     duplicate_of: str | None = None
+    chunking: str | None = Field(default=None, description="chunker version and sizes used")
 
 
 class Hit(BaseModel):

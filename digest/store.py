@@ -79,7 +79,9 @@ def date_where(
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _article_meta(article: Article, chunks: int, duplicate_of: str | None, minhash: str) -> dict:
+def _article_meta(
+    article: Article, chunks: int, duplicate_of: str | None, minhash: str, chunking: str
+) -> dict:
     return _clean(
         {
             "article_id": article.id,
@@ -93,6 +95,7 @@ def _article_meta(article: Article, chunks: int, duplicate_of: str | None, minha
             "chunks": chunks,
             "duplicate_of": duplicate_of,
             "minhash": minhash,
+            "chunking": chunking,
             "source": article.source,
         }
     )
@@ -110,6 +113,7 @@ def _stored_article(meta: dict[str, Any]) -> StoredArticle:
         content_hash=meta.get("content_hash", ""),
         chunks=int(meta.get("chunks", 0)),  # 0 on chunk hits: chunk metadata has no count
         duplicate_of=meta.get("duplicate_of") or None,
+        chunking=meta.get("chunking"),
         source=meta.get("source", ""),
     )
 
@@ -168,6 +172,7 @@ class Store:
         *,
         duplicate_of: str | None,
         minhash: str,
+        chunking: str = "",
     ) -> None:
         """Replace an article's chunks and record; the record goes last (the commit marker)."""
         self._chunks.delete(where={"article_id": article.id})
@@ -198,7 +203,7 @@ class Store:
             ids=[article.id],
             embeddings=centroid[None, :],
             documents=[article.text],
-            metadatas=[_article_meta(article, len(chunks), duplicate_of, minhash)],
+            metadatas=[_article_meta(article, len(chunks), duplicate_of, minhash, chunking)],
         )
 
     def delete_article(self, article_id: str) -> bool:
@@ -306,12 +311,18 @@ class Store:
             where=where,
             include=["documents", "metadatas", "distances"],
         )
-        hits = []
-        for cid, doc, meta, dist in zip(
+        rows = list(zip(
             got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
-        ):
-            hits.append(Hit(chunk=_chunk(cid, doc, meta), article=_stored_article(meta), distance=dist))
-        return hits
+        ))
+        # Chunks whose article record is missing belong to a write that was interrupted (the
+        # record is the commit marker); they are not part of the store until a re-run completes.
+        wanted = sorted({meta["article_id"] for _, _, meta, _ in rows})
+        committed = set(self._articles.get(ids=wanted, include=[])["ids"]) if wanted else set()
+        return [
+            Hit(chunk=_chunk(cid, doc, meta), article=_stored_article(meta), distance=dist)
+            for cid, doc, meta, dist in rows
+            if meta["article_id"] in committed
+        ]
 
     def all_chunks(self) -> Iterable[tuple[Chunk, dict[str, Any]]]:
         """Every chunk with its metadata (for re-indexing)."""
