@@ -322,7 +322,7 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def write_articles_batched(store: Any, items: list[tuple[Any, Any, Any, str | None, str]]) -> None:
+def write_articles_batched(store: Any, items: list[tuple[Any, Any, Any, str | None, str, dict]]) -> None:
     """The proposed ``Store.write_articles``: one delete, one chunk upsert and one article upsert
     for a whole embedding batch instead of three Chroma calls per article. Chunks still go
     before their article records (the records remain the commit markers)."""
@@ -336,7 +336,7 @@ def write_articles_batched(store: Any, items: list[tuple[Any, Any, Any, str | No
     ids: list[str] = []
     docs: list[str] = []
     metas: list[dict[str, Any]] = []
-    for article, chunks, _vectors, duplicate_of, _minhash in items:
+    for article, chunks, _vectors, duplicate_of, _minhash, _extra in items:
         base = {
             "article_id": article.id, "outlet": article.outlet, "url": article.url,
             "title": article.title,
@@ -347,26 +347,27 @@ def write_articles_batched(store: Any, items: list[tuple[Any, Any, Any, str | No
         ids += [c.id for c in chunks]
         docs += [c.text for c in chunks]
         metas += [_clean({**base, "start": c.start, "end": c.end, "position": c.position}) for c in chunks]
-    vectors = np.concatenate([v for _, _, v, _, _ in items])
+    vectors = np.concatenate([v for _, _, v, *_ in items])
     for b in range(0, len(ids), _PAGE):
         store._chunks.upsert(ids=ids[b : b + _PAGE], embeddings=vectors[b : b + _PAGE],
                              documents=docs[b : b + _PAGE], metadatas=metas[b : b + _PAGE])
-    centroids = np.stack([v.mean(axis=0) for _, _, v, _, _ in items])
+    centroids = np.stack([v.mean(axis=0) for _, _, v, *_ in items])
     centroids /= np.clip(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12, None)
     store._articles.upsert(
         ids=[a.id for a, *_ in items], embeddings=centroids, documents=[a.text for a, *_ in items],
-        metadatas=[_article_meta(a, len(c), d, m) for a, c, _, d, m in items],
+        metadatas=[_article_meta(a, len(c), d, m, **x) for a, c, _, d, m, x in items],
     )
 
 
 def _defer_writes(store: Any, embedder: Any, writer: Any) -> Any:
     """Experiment ``batched-writes``: buffer write_article calls and write them in one batch
     when the next embedding batch starts (and at the end). Equivalent on a fresh store."""
-    buffer: list[tuple[Any, Any, Any, str | None, str]] = []
+    buffer: list[tuple[Any, Any, Any, str | None, str, dict]] = []
     original_embed = embedder.embed
 
-    def write_article(article: Any, chunks: Any, vectors: Any, *, duplicate_of: Any, minhash: str) -> None:
-        buffer.append((article, list(chunks), vectors, duplicate_of, minhash))
+    def write_article(article: Any, chunks: Any, vectors: Any, *, duplicate_of: Any, minhash: str,
+                      **extra: Any) -> None:
+        buffer.append((article, list(chunks), vectors, duplicate_of, minhash, extra))
 
     def flush() -> None:
         writer(store, buffer)

@@ -4,21 +4,27 @@ Not a test. Measures the store alone, so vectors are synthetic: 384-d random uni
 shape MiniLM produces), with documents of chunk length and the same metadata ``Store`` writes
 (article_id, outlet, url, title, published, published_ts, content_hash, start, end, position),
 spread over 8 outlets and 60 days, ~6 chunks per article. Chunks are inserted in batches of
-Chroma's maximum batch size. Query vectors are stored vectors plus noise (so each query has a
+Chroma's maximum batch size, plus one article record per article in the articles collection
+(``Store.query_vector`` keeps only hits whose article record exists). Query vectors are stored vectors plus noise (so each query has a
 true nearest neighbour, as real queries about stored stories do).
 
-Five measurements (plus Store.count_chunks() alone, which query_vector calls first), ``--queries`` each (after ``--warmup`` unmeasured ones), k = ``--k``:
+Modes (``--modes``, default all), ``--queries`` each after ``--warmup`` unmeasured ones, k = ``--k``:
 
-    store           Store.query_vector(v, k)                          (count() + query + Hit models)
+    store           Store.query_vector(v, k)     (count() + query + article-record check + Hits)
     store+filter    Store.query_vector(v, k, where=date_where(7-day window, outlet))  ~1.5 % match
     store+dates     Store.query_vector(v, k, where=date_where(7-day window))          ~12 % match
     raw             collection.query(v, n_results=k, include=documents, metadatas, distances)
     raw+filter      the same with the date-range + outlet ``where``
+    ids+filter      the same filter resolved in Python against an in-memory article table, the
+                    search restricted with ``collection.query(ids=<chunk ids>)`` (a proposed fix:
+                    Chroma's local ``where`` costs seconds at this size; ``ids=`` does not)
+    count() alone   Store.count_chunks(), which query_vector calls before every query
 
 Reports p50 / p95 / p99 / mean in ms. Target: p95 < 50 ms at 100,000 chunks.
 
     python evals/bench_query.py                                   # build in a temp dir, 100k chunks
     python evals/bench_query.py --store /tmp/bench-q100k          # build there (or reuse if filled)
+    python evals/bench_query.py --store /tmp/bench-q100k --modes store,raw,ids+filter --repeat 3
     python evals/bench_query.py --chunks 20000 --queries 500
 """
 
@@ -66,8 +72,12 @@ def _unit(rng: np.random.Generator, n: int) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def populate(collection: Any, n_chunks: int, seed: int, batch: int) -> tuple[float, np.ndarray]:
-    """Insert ``n_chunks`` synthetic chunks; returns (seconds, a sample of stored vectors)."""
+def populate(
+    collection: Any | None, n_chunks: int, seed: int, batch: int
+) -> tuple[float, np.ndarray, dict[str, tuple[int, str, int]]]:
+    """Insert ``n_chunks`` synthetic chunks (or, with ``collection=None``, only regenerate their
+    metadata). Returns (seconds, a sample of stored vectors, article_id -> (published_ts, outlet,
+    chunk count))."""
     rng = np.random.default_rng(seed)
     r = random.Random(seed)
     samples: list[np.ndarray] = []
@@ -75,6 +85,7 @@ def populate(collection: Any, n_chunks: int, seed: int, batch: int) -> tuple[flo
     t0 = time.perf_counter()
     article = -1
     meta: dict[str, Any] = {}
+    articles: dict[str, tuple[int, str, int]] = {}
     for b in range(0, n_chunks, batch):
         n = min(batch, n_chunks - b)
         vectors = _unit(rng, n)
@@ -94,16 +105,44 @@ def populate(collection: Any, n_chunks: int, seed: int, batch: int) -> tuple[flo
                     "content_hash": hashlib.sha256(f"c{article}".encode()).hexdigest(),
                 }
             pos = i % per_article
+            articles[meta["article_id"]] = (meta["published_ts"], meta["outlet"], pos + 1)
             ids.append(f"{meta['article_id']}:{pos}")
             docs.append(" ".join(r.choices(WORDS, k=120))[:780])
             metas.append({**meta, "start": pos * 640, "end": pos * 640 + 780, "position": pos})
-        collection.add(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
         samples.append(vectors[: max(1, n // 50)])
+        if collection is None:
+            continue
+        collection.add(ids=ids, embeddings=vectors, documents=docs, metadatas=metas)
         if (b // batch) % 5 == 0:
             done = b + n
             print(f"  inserted {done:,}/{n_chunks:,} ({done / (time.perf_counter() - t0):.0f}/s)",
                   flush=True)
-    return time.perf_counter() - t0, np.concatenate(samples)
+    return time.perf_counter() - t0, np.concatenate(samples), articles
+
+
+def populate_articles(collection: Any, articles: dict[str, tuple[int, str, int]], seed: int,
+                      batch: int) -> float:
+    """One article record per article, as ``Store.write_article`` writes them: query_vector
+    checks hits against these records (the commit markers). Documents are shortened to 1,000
+    characters to keep the build short; vectors are random (only the chunk search is timed)."""
+    rng = np.random.default_rng(seed + 3)
+    items = list(articles.items())
+    t0 = time.perf_counter()
+    for b in range(0, len(items), batch):
+        part = items[b : b + batch]
+        metas = []
+        for aid, (ts, outlet, count) in part:
+            published = datetime.fromtimestamp(ts, UTC)
+            metas.append({
+                "article_id": aid, "outlet": outlet, "title": f"Story {aid}",
+                "url": f"https://example.com/{published:%Y/%m/%d}/{aid}",
+                "published": published.isoformat(), "published_ts": ts,
+                "content_hash": hashlib.sha256(aid.encode()).hexdigest(), "chunks": count,
+                "minhash": "A" * 684, "source": f"/corpus/{aid}.md", "chunking": "800/160",
+            })
+        collection.add(ids=[aid for aid, _ in part], embeddings=_unit(rng, len(part)),
+                       documents=[" ".join(WORDS)[:1000]] * len(part), metadatas=metas)
+    return time.perf_counter() - t0
 
 
 def percentiles(ms: list[float]) -> dict[str, float]:
@@ -135,6 +174,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=0, help="insert batch size (default: Chroma's max)")
     ap.add_argument("--store", type=Path, help="Chroma dir to build into / reuse (default: temp, removed)")
     ap.add_argument("--repeat", type=int, default=1, help="repeat the query rounds; medians reported")
+    ap.add_argument("--modes", default="", help="comma-separated subset of the modes (default: all)")
     args = ap.parse_args()
 
     from digest.store import Store, date_where, open_client
@@ -157,12 +197,16 @@ def main() -> None:
                 collection = store._chunks
             batch = args.batch or store._client.get_max_batch_size()
             print(f"inserting {args.chunks:,} chunks in batches of {batch} ...")
-            seconds, sample = populate(collection, args.chunks, args.seed, batch)
+            seconds, sample, articles = populate(collection, args.chunks, args.seed, batch)
             print(f"inserted {args.chunks:,} chunks in {seconds:.1f} s ({args.chunks / seconds:.0f} chunks/s)")
         else:
             print(f"reusing {have:,} stored chunks")
-            got = collection.get(limit=2000, include=["embeddings"])
-            sample = np.asarray(got["embeddings"], dtype=np.float32)
+            _, sample, articles = populate(None, args.chunks, args.seed, 5461)
+        if store._articles.count() != len(articles):
+            batch = args.batch or store._client.get_max_batch_size()
+            print(f"inserting {len(articles):,} article records ...", flush=True)
+            seconds = populate_articles(store._articles, articles, args.seed, batch)
+            print(f"inserted {len(articles):,} article records in {seconds:.1f} s")
         size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
         print(f"store on disk: {size / 2**20:.1f} MiB")
 
@@ -197,11 +241,33 @@ def main() -> None:
                                    where=windows[next(wi) % n])
             return len(got["ids"][0])
 
+        article_table = list(articles.items())
+
+        def q_ids_f(v: np.ndarray) -> int:
+            # The proposed Store.query_vector path: resolve an article-level filter against an
+            # in-memory article table, then restrict the vector search by chunk ids
+            # (``article_id:position``) instead of a Chroma ``where``. Selection time included.
+            where = windows[next(wi) % n]["$and"]
+            lo, hi, outlet = where[0]["published_ts"]["$gte"], where[1]["published_ts"]["$lt"], where[2]["outlet"]
+            ids = [f"{aid}:{p}" for aid, (ts, o, count) in article_table
+                   if lo <= ts < hi and o == outlet for p in range(count)]
+            if not ids:
+                return 0
+            got = collection.query(query_embeddings=[v], n_results=min(args.k, len(ids)), ids=ids,
+                                   include=include)
+            return len(got["ids"][0])
+
         def q_count(v: np.ndarray) -> int:
             return store.count_chunks()
 
         modes = [("store", q_store), ("store+filter", q_store_f), ("store+dates", q_store_d), ("raw", q_raw),
-                 ("raw+filter", q_raw_f), ("count() alone", q_count)]
+                 ("raw+filter", q_raw_f), ("ids+filter", q_ids_f), ("count() alone", q_count)]
+        if args.modes:
+            wanted = {m.strip() for m in args.modes.split(",")}
+            unknown = wanted - {name for name, _ in modes}
+            if unknown:
+                ap.error(f"unknown mode(s) {sorted(unknown)}; choose from {[m for m, _ in modes]}")
+            modes = [(name, fn) for name, fn in modes if name in wanted]
         results: dict[str, list[dict[str, float]]] = {m: [] for m, _ in modes}
         hits: dict[str, float] = {}
         for rep in range(args.repeat):
