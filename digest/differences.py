@@ -76,7 +76,8 @@ def features(text: str) -> dict[str, set[str]]:
 
     def add_event(kind: str, value: str, position: int) -> None:
         event = _event_before(text, position)
-        if event is not None:
+        # "said X, a fellow at the Institute …": after a speech verb, "at" is an affiliation
+        if event is not None and not (kind == "place" and event == "announcement"):
             add(f"{kind}@{event}", value)
 
     for amount, unit in _MONEY.findall(text):

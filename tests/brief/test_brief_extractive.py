@@ -106,6 +106,7 @@ def test_opinion_and_out_of_context_sentences_are_not_candidates(module_store: S
         ("Trade reached $245 billion, up 3.2 percent, four days later.",
          {"money": {"$245 billion"}, "percent": {"3.2%"}, "days": {"4"}}),
         ("The Kremlin confirmed on Monday that he will travel.", {"date@announcement": {"Monday"}}),
+        ('"No deal," said Lena Romero, a senior fellow at the Institute for Eurasian Studies.', {}),
     ],
 )
 def test_difference_features(text: str, expected: dict[str, set[str]]) -> None:
