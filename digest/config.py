@@ -50,9 +50,6 @@ class Settings(BaseSettings):
     )
     llm_model: str = "gpt-4o-mini"
     llm_timeout: float = 60.0
-    llm_max_retries: int = 3
-
-    prompts_dir: Path = REPO_ROOT / "prompts"
 
     @property
     def store_path(self) -> Path:

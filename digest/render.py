@@ -145,6 +145,12 @@ def render(briefing: Briefing, fmt: Format) -> str:
     return renderers[fmt](briefing)
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temp file in the same directory and ``os.replace``: never a half file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,6 +160,8 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600; a digest is a document to share, so use the usual umask mode.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -16,7 +16,7 @@ import typer
 
 from digest import app as composition
 from digest.brief import build_briefing
-from digest.cli.common import app, console, guard, load_settings
+from digest.cli.common import app, console, date_option, guard, load_settings
 from digest.config import Settings
 from digest.errors import ConfigError
 from digest.readers import parse_date
@@ -35,17 +35,6 @@ def parse_since(value: str, now: datetime) -> datetime:
     parsed = parse_date(value)
     if parsed is None:
         raise ConfigError(f"--since {value!r}: use a duration like 2d, 12h, 1w or a date")
-    return parsed
-
-
-def _date(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:
-    if value is None:
-        return None
-    parsed = parse_date(value)
-    if parsed is None:
-        raise ConfigError(f"{option} {value!r} is not a date (use YYYY-MM-DD)")
-    if end_of_day and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
-        parsed += timedelta(days=1)  # --to 2026-05-20 includes that whole day
     return parsed
 
 
@@ -86,11 +75,11 @@ def brief_cmd(
     """Write a neutral briefing in which every sentence carries [n] citations."""
     with guard():
         settings = load_settings(ctx)
-        clock = _date(now, "--now") or datetime.now(UTC)
+        clock = date_option(now, "--now") or datetime.now(UTC)
         if since and date_from:
             raise ConfigError("give either --since or --from, not both")
-        start = parse_since(since, clock) if since else _date(date_from, "--from")
-        end = _date(date_to, "--to", end_of_day=True)
+        start = parse_since(since, clock) if since else date_option(date_from, "--from")
+        end = date_option(date_to, "--to", end_of_day=True)
         chosen = writer or ("llm" if settings.openai_api_key or settings.openai_base_url
                             else "extractive")
         if chosen not in ("llm", "extractive"):

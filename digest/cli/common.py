@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,7 @@ from rich.console import Console
 
 from digest.config import Settings
 from digest.errors import ConfigError, DigestError, LockedError
+from digest.readers import parse_date
 
 app = typer.Typer(
     name="digest",
@@ -66,3 +69,18 @@ def guard() -> Iterator[None]:
     except DigestError as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
+
+
+def date_option(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:
+    """A date the user typed; one that cannot be read is an error, never "no filter".
+
+    With ``end_of_day`` a bare day is inclusive: ``--to 2026-05-20`` covers all of May 20.
+    """
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ConfigError(f"{option} {value!r} is not a date (use YYYY-MM-DD)")
+    if end_of_day and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
+        parsed += timedelta(days=1)
+    return parsed

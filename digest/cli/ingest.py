@@ -11,10 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from digest import app as composition
-from digest.cli.common import app, console, guard, load_settings, out
-from digest.errors import ConfigError
+from digest.cli.common import app, console, date_option, guard, load_settings, out
 from digest.ingest import IngestOptions, IngestReport, forget, ingest, reindex
-from digest.readers import expand, parse_date
+from digest.readers import expand
 from digest.store import date_where
 
 
@@ -94,16 +93,16 @@ def sources_cmd(
     ctx: typer.Context,
     outlet: Annotated[str | None, typer.Option(help="only this outlet")] = None,
     since: Annotated[str | None, typer.Option("--from", help="published on/after (YYYY-MM-DD)")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="published before (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="published up to and including this day (YYYY-MM-DD)")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON lines")] = False,
 ) -> None:
     """List stored articles, newest first."""
     with guard():
         settings = load_settings(ctx)
         store = composition.build_store(settings)
-        articles = store.articles(
-            date_where(_date_option(since, "--from"), _date_option(until, "--to"), outlet)
-        )
+        start = date_option(since, "--from")
+        end = date_option(until, "--to", end_of_day=True)
+        articles = store.articles(date_where(start, end, outlet))
     if json_output:
         for a in articles:
             out.print(a.model_dump_json(), highlight=False)
@@ -120,16 +119,6 @@ def sources_cmd(
         )
     out.print(table)
     console.print(f"{len(articles)} article(s)")
-
-
-def _date_option(value: str | None, option: str) -> datetime | None:
-    """A date the user typed; one that cannot be read is an error, never "no filter"."""
-    if value is None:
-        return None
-    parsed = parse_date(value)
-    if parsed is None:
-        raise ConfigError(f"{option} {value!r} is not a date; use YYYY-MM-DD")
-    return parsed
 
 
 def _day(value: datetime | None) -> str:

@@ -57,3 +57,4 @@ def test_an_edited_original_is_not_linked_to_its_own_copy(store, tmp_path) -> No
     outcome = report.outcomes[0]
     assert outcome.status == "updated"
     assert outcome.duplicate_of != outcome.article_id
+

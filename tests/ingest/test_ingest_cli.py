@@ -46,13 +46,15 @@ def test_sources_filters_by_outlet(corpus_copy: Store, cli: CliRunner) -> None:
 
 
 def test_sources_filters_by_date_window(corpus_copy: Store, cli: CliRunner) -> None:
-    rows = _sources(cli, "--from", "2026-05-19", "--to", "2026-05-20")
+    # --to is inclusive of the day it names, as in `digest brief`.
+    rows = _sources(cli, "--from", "2026-05-19", "--to", "2026-05-19")
     assert sorted(r["title"][:20] for r in rows) == sorted(
         ["Putin arrives in Chi", "Red carpet at the po", "Ukraine peace proces",
          "Analysis: Beijing wa"]
     )
     assert len(_sources(cli, "--from", "2026-05-20")) == 5
-    assert len(_sources(cli, "--to", "2026-05-19")) == 4
+    assert len(_sources(cli, "--to", "2026-05-18")) == 4
+    assert len(_sources(cli, "--to", "2026-05-19")) == 8
     both = _sources(cli, "--from", "2026-05-19", "--outlet", "Eastern Bulletin")
     assert len(both) == 2
 
