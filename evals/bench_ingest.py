@@ -40,6 +40,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+
+def out(*parts: object, flush: bool = True) -> None:
+    """A benchmark's report goes to stdout."""
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+    if flush:
+        sys.stdout.flush()
+
+
 # -- corpus ----------------------------------------------------------------------------------------
 
 OUTLETS = [
@@ -53,45 +61,200 @@ OUTLETS = [
     ("Pacific Observer", "pacobserver.example.com"),
 ]
 CITIES = [
-    "WASHINGTON", "BEIJING", "MOSCOW", "BRUSSELS", "LONDON", "TOKYO", "NEW DELHI", "BERLIN",
-    "PARIS", "ANKARA", "NAIROBI", "BRASILIA", "CANBERRA", "OTTAWA", "SEOUL", "JAKARTA",
+    "WASHINGTON",
+    "BEIJING",
+    "MOSCOW",
+    "BRUSSELS",
+    "LONDON",
+    "TOKYO",
+    "NEW DELHI",
+    "BERLIN",
+    "PARIS",
+    "ANKARA",
+    "NAIROBI",
+    "BRASILIA",
+    "CANBERRA",
+    "OTTAWA",
+    "SEOUL",
+    "JAKARTA",
 ]
-FIRST = ["Anna", "Boris", "Chen", "Daria", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas",
-         "Karim", "Lena", "Marta", "Nikolai", "Omar", "Priya", "Quentin", "Rosa", "Samir", "Tomas",
-         "Ulla", "Viktor", "Wen", "Yusuf", "Zofia"]
-LAST = ["Haro", "Vell", "Polin", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Ibrahim", "Kowalski",
-        "Silva", "Novak", "Mehta", "Duarte", "Brandt", "Castillo", "Petrov", "Adeyemi", "Larsen",
-        "Fischer", "Nakamura", "Quist", "Romero", "Sato", "Varga", "Weiss"]
+FIRST = [
+    "Anna",
+    "Boris",
+    "Chen",
+    "Daria",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Karim",
+    "Lena",
+    "Marta",
+    "Nikolai",
+    "Omar",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Samir",
+    "Tomas",
+    "Ulla",
+    "Viktor",
+    "Wen",
+    "Yusuf",
+    "Zofia",
+]
+LAST = [
+    "Haro",
+    "Vell",
+    "Polin",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Tanaka",
+    "Ibrahim",
+    "Kowalski",
+    "Silva",
+    "Novak",
+    "Mehta",
+    "Duarte",
+    "Brandt",
+    "Castillo",
+    "Petrov",
+    "Adeyemi",
+    "Larsen",
+    "Fischer",
+    "Nakamura",
+    "Quist",
+    "Romero",
+    "Sato",
+    "Varga",
+    "Weiss",
+]
 TITLES = ["Mr.", "Ms.", "Dr.", "Gen.", "Sen.", "Rep.", "Prof.", "Gov."]
-ROLES = ["a senior fellow at the Institute for Eurasian Studies", "an economist at Capital Partners Inc.",
-         "a spokesman for the U.N. Development Programme", "a former U.S. ambassador",
-         "the deputy finance minister", "a professor of political science at St. Andrew's College",
-         "chief strategist at Northbridge Asset Management Ltd.", "a researcher at the E.U. Institute",
-         "the head of the national grid operator", "a trade lawyer in Geneva",
-         "an analyst at Orion Research Corp.", "the ministry's chief negotiator"]
-ORGS = ["the U.S. Treasury", "the European Commission", "the International Monetary Fund",
-        "the World Bank", "the U.N. Security Council", "the central bank", "the Finance Ministry",
-        "the Energy Ministry", "NATO", "the Shanghai Cooperation Organisation", "OPEC+",
-        "the Federal Reserve", "the state statistics agency", "the port authority"]
+ROLES = [
+    "a senior fellow at the Institute for Eurasian Studies",
+    "an economist at Capital Partners Inc.",
+    "a spokesman for the U.N. Development Programme",
+    "a former U.S. ambassador",
+    "the deputy finance minister",
+    "a professor of political science at St. Andrew's College",
+    "chief strategist at Northbridge Asset Management Ltd.",
+    "a researcher at the E.U. Institute",
+    "the head of the national grid operator",
+    "a trade lawyer in Geneva",
+    "an analyst at Orion Research Corp.",
+    "the ministry's chief negotiator",
+]
+ORGS = [
+    "the U.S. Treasury",
+    "the European Commission",
+    "the International Monetary Fund",
+    "the World Bank",
+    "the U.N. Security Council",
+    "the central bank",
+    "the Finance Ministry",
+    "the Energy Ministry",
+    "NATO",
+    "the Shanghai Cooperation Organisation",
+    "OPEC+",
+    "the Federal Reserve",
+    "the state statistics agency",
+    "the port authority",
+]
 TOPICS = {
-    "energy": ["gas pipeline", "oil exports", "LNG terminal", "power grid", "coal output",
-               "nuclear plant", "wind farms", "refinery capacity"],
-    "trade": ["tariff schedule", "export controls", "customs data", "shipping lanes",
-              "semiconductor supply", "grain deliveries", "currency swap line", "free-trade talks"],
-    "politics": ["coalition talks", "state visit", "ceasefire proposal", "sanctions package",
-                 "election timetable", "security pact", "border agreement", "summit communique"],
-    "economy": ["inflation figures", "interest-rate decision", "budget deficit", "bond auction",
-                "jobs report", "housing market", "consumer spending", "industrial output"],
+    "energy": [
+        "gas pipeline",
+        "oil exports",
+        "LNG terminal",
+        "power grid",
+        "coal output",
+        "nuclear plant",
+        "wind farms",
+        "refinery capacity",
+    ],
+    "trade": [
+        "tariff schedule",
+        "export controls",
+        "customs data",
+        "shipping lanes",
+        "semiconductor supply",
+        "grain deliveries",
+        "currency swap line",
+        "free-trade talks",
+    ],
+    "politics": [
+        "coalition talks",
+        "state visit",
+        "ceasefire proposal",
+        "sanctions package",
+        "election timetable",
+        "security pact",
+        "border agreement",
+        "summit communique",
+    ],
+    "economy": [
+        "inflation figures",
+        "interest-rate decision",
+        "budget deficit",
+        "bond auction",
+        "jobs report",
+        "housing market",
+        "consumer spending",
+        "industrial output",
+    ],
 }
-UNITS = ["billion cubic meters", "million barrels a day", "megawatts", "tonnes", "containers",
-         "jobs", "households", "flights"]
-MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
-          "Nov.", "Dec."]
+UNITS = [
+    "billion cubic meters",
+    "million barrels a day",
+    "megawatts",
+    "tonnes",
+    "containers",
+    "jobs",
+    "households",
+    "flights",
+]
+REASONS = ["ongoing negotiations", "a pending review", "commercial confidentiality"]
+MONTHS = [
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-VERBS = ["said", "told reporters", "said in a statement", "wrote in a note to clients",
-         "said in an interview", "told lawmakers", "said on state television", "added"]
-ADJ = ["sharp", "modest", "unexpected", "long-awaited", "contested", "cautious", "record",
-       "tentative", "widely expected", "surprising", "prolonged", "limited"]
+VERBS = [
+    "said",
+    "told reporters",
+    "said in a statement",
+    "wrote in a note to clients",
+    "said in an interview",
+    "told lawmakers",
+    "said on state television",
+    "added",
+]
+ADJ = [
+    "sharp",
+    "modest",
+    "unexpected",
+    "long-awaited",
+    "contested",
+    "cautious",
+    "record",
+    "tentative",
+    "widely expected",
+    "surprising",
+    "prolonged",
+    "limited",
+]
 QUOTES = [
     "We are not going to sign anything that does not protect our {a}",
     "The {a} is the real test, and everyone at the table knows it",
@@ -107,13 +270,24 @@ QUOTES = [
 
 
 def _money(r: random.Random) -> str:
-    return r.choice([f"${r.randint(2, 950)} million", f"${r.randint(1, 99)}.{r.randint(1, 9)} billion",
-                     f"{r.randint(2, 400)} billion euros", f"${r.randint(10, 999):,},000"])
+    return r.choice(
+        [
+            f"${r.randint(2, 950)} million",
+            f"${r.randint(1, 99)}.{r.randint(1, 9)} billion",
+            f"{r.randint(2, 400)} billion euros",
+            f"${r.randint(10, 999):,},000",
+        ]
+    )
 
 
 def _pct(r: random.Random) -> str:
-    return r.choice([f"{r.randint(0, 12)}.{r.randint(0, 9)} percent", f"{r.randint(1, 40)}%",
-                     f"{r.randint(1, 9)}.{r.randint(10, 99)} percentage points"])
+    return r.choice(
+        [
+            f"{r.randint(0, 12)}.{r.randint(0, 9)} percent",
+            f"{r.randint(1, 40)}%",
+            f"{r.randint(1, 9)}.{r.randint(10, 99)} percentage points",
+        ]
+    )
 
 
 def _person(r: random.Random) -> tuple[str, str]:
@@ -132,46 +306,77 @@ def _sentence(r: random.Random, topic: list[str], people: list[tuple[str, str]])
     kind = r.randrange(14)
     if kind == 0:
         q = r.choice(QUOTES).format(a=a, j=r.choice(ADJ))
-        return f"\"{q},\" {short} {r.choice(VERBS)}."
+        return f'"{q}," {short} {r.choice(VERBS)}.'
     if kind == 1:
-        return (f"{full}, {r.choice(ROLES)}, {r.choice(VERBS)} the {a} could add {_money(r)} "
-                f"a year by {r.randint(2027, 2035)}.")
+        return (
+            f"{full}, {r.choice(ROLES)}, {r.choice(VERBS)} the {a} could add {_money(r)} "
+            f"a year by {r.randint(2027, 2035)}."
+        )
     if kind == 2:
-        return (f"{org[0].upper() + org[1:]} said {b} rose {_pct(r)} in the "
-                f"quarter to {_date(r)}, the {r.choice(ADJ)} rise since {r.randint(2008, 2024)}.")
+        return (
+            f"{org[0].upper() + org[1:]} said {b} rose {_pct(r)} in the "
+            f"quarter to {_date(r)}, the {r.choice(ADJ)} rise since {r.randint(2008, 2024)}."
+        )
     if kind == 3:
-        return (f"According to {org}, the {a} would handle up to {r.randint(5, 120)} {r.choice(UNITS)} "
-                f"once it is completed, roughly {_pct(r)} more than the current level.")
+        return (
+            f"According to {org}, the {a} would handle up to {r.randint(5, 120)} {r.choice(UNITS)} "
+            f"once it is completed, roughly {_pct(r)} more than the current level."
+        )
     if kind == 4:
-        return (f"{short} is expected to arrive on {r.choice(WEEKDAYS)}, {_date(r)}, at about "
-                f"{r.randint(1, 11)} {r.choice(['a.m.', 'p.m.'])} local time, officials said.")
+        return (
+            f"{short} is expected to arrive on {r.choice(WEEKDAYS)}, {_date(r)}, at about "
+            f"{r.randint(1, 11)} {r.choice(['a.m.', 'p.m.'])} local time, officials said."
+        )
     if kind == 5:
-        return (f"The talks on the {a} have stalled {r.randint(2, 6)} times since {_date(r)}, "
-                f"mostly over pricing and over who would pay for the {b}.")
+        return (
+            f"The talks on the {a} have stalled {r.randint(2, 6)} times since {_date(r)}, "
+            f"mostly over pricing and over who would pay for the {b}."
+        )
     if kind == 6:
-        return (f"\"{r.choice(QUOTES).format(a=b, j=r.choice(ADJ))}. {r.choice(QUOTES).format(a=a, j=r.choice(ADJ))},\" "
-                f"said {full}, {r.choice(ROLES)}.")
+        return (
+            f'"{r.choice(QUOTES).format(a=b, j=r.choice(ADJ))}. '
+            f'{r.choice(QUOTES).format(a=a, j=r.choice(ADJ))}," '
+            f"said {full}, {r.choice(ROLES)}."
+        )
     if kind == 7:
-        return (f"Shares of Orion Holdings Inc. fell {_pct(r)} to {r.randint(10, 300)}.{r.randint(10, 99)} "
-                f"in early trading, while the yield on the 10-year bond held near {r.randint(1, 6)}.{r.randint(0, 99):02d}%.")
+        return (
+            f"Shares of Orion Holdings Inc. fell {_pct(r)} to "
+            f"{r.randint(10, 300)}.{r.randint(10, 99)} "
+            f"in early trading, while the yield on the 10-year bond held near "
+            f"{r.randint(1, 6)}.{r.randint(0, 99):02d}%."
+        )
     if kind == 8:
-        return (f"{org[0].upper() + org[1:]} declined to comment on the {a}, "
-                f"citing {r.choice(['ongoing negotiations', 'a pending review', 'commercial confidentiality'])}.")
+        return (
+            f"{org[0].upper() + org[1:]} declined to comment on the {a}, "
+            f"citing {r.choice(REASONS)}."
+        )
     if kind == 9:
-        return (f"In {r.randint(2015, 2025)}, a similar plan for the {b} collapsed after the U.S. and the "
-                f"E.U. imposed {r.choice(['new', 'sweeping', 'targeted'])} restrictions, costing "
-                f"exporters an estimated {_money(r)}.")
+        return (
+            f"In {r.randint(2015, 2025)}, a similar plan for the {b} collapsed after the U.S. "
+            f"and the "
+            f"E.U. imposed {r.choice(['new', 'sweeping', 'targeted'])} restrictions, costing "
+            f"exporters an estimated {_money(r)}."
+        )
     if kind == 10:
-        return (f"Critics, including {full}, argue the {a} leaves {r.randint(3, 40)} million people "
-                f"exposed to {r.choice(['price swings', 'supply shocks', 'outages', 'job losses'])}.")
+        return (
+            f"Critics, including {full}, argue the {a} leaves {r.randint(3, 40)} million people "
+            f"exposed to {r.choice(['price swings', 'supply shocks', 'outages', 'job losses'])}."
+        )
     if kind == 11:
-        return (f"The {r.choice(ADJ)} agreement, signed on {_date(r)} in the presence of {r.randint(2, 14)} "
-                f"ministers, runs to {r.randint(12, 240)} pages and covers the {a} and the {b}.")
+        return (
+            f"The {r.choice(ADJ)} agreement, signed on {_date(r)} in the presence of "
+            f"{r.randint(2, 14)} "
+            f"ministers, runs to {r.randint(12, 240)} pages and covers the {a} and the {b}."
+        )
     if kind == 12:
-        return (f"Asked whether the {a} was in trouble, {short} said: \"No. We are on schedule, "
-                f"and we are on budget.\"")
-    return (f"Officials put the cost of the {a} at {_money(r)}, about {_pct(r)} of "
-            f"{r.choice(['annual output', 'the state budget', 'last year’s exports'])}.")
+        return (
+            f'Asked whether the {a} was in trouble, {short} said: "No. We are on schedule, '
+            f'and we are on budget."'
+        )
+    return (
+        f"Officials put the cost of the {a} at {_money(r)}, about {_pct(r)} of "
+        f"{r.choice(['annual output', 'the state budget', 'last year’s exports'])}."
+    )
 
 
 def make_article(seed: int, index: int, start: datetime) -> dict[str, Any]:
@@ -209,7 +414,9 @@ def wire_copy(original: dict[str, Any], seed: int, index: int) -> dict[str, Any]
     paragraphs[0] = paragraphs[0].replace("(", "(Harbor Wire via ", 1)
     if len(paragraphs) > 6:
         del paragraphs[r.randrange(3, len(paragraphs) - 1)]  # the republisher trims a paragraph
-    paragraphs.append(f"Reporting by {original['author']}; editing by {r.choice(FIRST)} {r.choice(LAST)}.")
+    paragraphs.append(
+        f"Reporting by {original['author']}; editing by {r.choice(FIRST)} {r.choice(LAST)}."
+    )
     published = datetime.fromisoformat(original["published"]) + timedelta(hours=r.randint(1, 9))
     return {
         "title": original["title"].replace(" as ", " while ", 1),
@@ -225,7 +432,9 @@ DUP_EVERY = 40  # every 40th article is a wire copy of the one before it (2.5 %)
 
 
 def generate_corpus(n: int, seed: int, folder: Path) -> dict[str, int]:
-    """Write ``n`` articles as .md files with front matter; returns word/planted-duplicate counts."""
+    """Write ``n`` articles as .md files with front matter.
+
+    Returns word and planted-duplicate counts."""
     folder.mkdir(parents=True, exist_ok=True)
     start = datetime(2026, 5, 1, tzinfo=UTC)
     previous: dict[str, Any] | None = None
@@ -322,7 +531,9 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def write_articles_batched(store: Any, items: list[tuple[Any, Any, Any, str | None, str, dict]]) -> None:
+def write_articles_batched(
+    store: Any, items: list[tuple[Any, Any, Any, str | None, str, dict]]
+) -> None:
     """The proposed ``Store.write_articles``: one delete, one chunk upsert and one article upsert
     for a whole embedding batch instead of three Chroma calls per article. Chunks still go
     before their article records (the records remain the commit markers)."""
@@ -338,23 +549,34 @@ def write_articles_batched(store: Any, items: list[tuple[Any, Any, Any, str | No
     metas: list[dict[str, Any]] = []
     for article, chunks, _vectors, duplicate_of, _minhash, _extra in items:
         base = {
-            "article_id": article.id, "outlet": article.outlet, "url": article.url,
+            "article_id": article.id,
+            "outlet": article.outlet,
+            "url": article.url,
             "title": article.title,
             "published": article.published.isoformat() if article.published else None,
-            "published_ts": _ts(article.published), "duplicate_of": duplicate_of,
+            "published_ts": _ts(article.published),
+            "duplicate_of": duplicate_of,
             "content_hash": article.content_hash,
         }
         ids += [c.id for c in chunks]
         docs += [c.text for c in chunks]
-        metas += [_clean({**base, "start": c.start, "end": c.end, "position": c.position}) for c in chunks]
+        metas += [
+            _clean({**base, "start": c.start, "end": c.end, "position": c.position}) for c in chunks
+        ]
     vectors = np.concatenate([v for _, _, v, *_ in items])
     for b in range(0, len(ids), _PAGE):
-        store._chunks.upsert(ids=ids[b : b + _PAGE], embeddings=vectors[b : b + _PAGE],
-                             documents=docs[b : b + _PAGE], metadatas=metas[b : b + _PAGE])
+        store._chunks.upsert(
+            ids=ids[b : b + _PAGE],
+            embeddings=vectors[b : b + _PAGE],
+            documents=docs[b : b + _PAGE],
+            metadatas=metas[b : b + _PAGE],
+        )
     centroids = np.stack([v.mean(axis=0) for _, _, v, *_ in items])
     centroids /= np.clip(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12, None)
     store._articles.upsert(
-        ids=[a.id for a, *_ in items], embeddings=centroids, documents=[a.text for a, *_ in items],
+        ids=[a.id for a, *_ in items],
+        embeddings=centroids,
+        documents=[a.text for a, *_ in items],
         metadatas=[_article_meta(a, len(c), d, m, **x) for a, c, _, d, m, x in items],
     )
 
@@ -365,8 +587,9 @@ def _defer_writes(store: Any, embedder: Any, writer: Any) -> Any:
     buffer: list[tuple[Any, Any, Any, str | None, str, dict]] = []
     original_embed = embedder.embed
 
-    def write_article(article: Any, chunks: Any, vectors: Any, *, duplicate_of: Any, minhash: str,
-                      **extra: Any) -> None:
+    def write_article(
+        article: Any, chunks: Any, vectors: Any, *, duplicate_of: Any, minhash: str, **extra: Any
+    ) -> None:
         buffer.append((article, list(chunks), vectors, duplicate_of, minhash, extra))
 
     def flush() -> None:
@@ -398,8 +621,9 @@ def _no_spin_session(embedder: Any, threads: int | None) -> None:
     )
 
 
-def worker(corpus: Path, store_path: Path, profile: Path | None, threads: int | None,
-           experiments: set[str]) -> dict[str, Any]:
+def worker(
+    corpus: Path, store_path: Path, profile: Path | None, threads: int | None, experiments: set[str]
+) -> dict[str, Any]:
     t_start = time.perf_counter()
     import digest.chunk
     import digest.ingest as ingest_mod
@@ -481,8 +705,9 @@ def worker(corpus: Path, store_path: Path, profile: Path | None, threads: int | 
 # -- driver ---------------------------------------------------------------------------------------
 
 
-def run_once(corpus: Path, store_path: Path, profile: Path | None, threads: int | None,
-             experiments: set[str]) -> dict[str, Any]:
+def run_once(
+    corpus: Path, store_path: Path, profile: Path | None, threads: int | None, experiments: set[str]
+) -> dict[str, Any]:
     if store_path.exists():
         shutil.rmtree(store_path)
     cmd = [sys.executable, __file__, "--worker", str(corpus), "--store", str(store_path)]
@@ -511,7 +736,9 @@ def derived(r: dict[str, Any]) -> dict[str, float]:
         "model_share": model / wall,
         "overhead": (wall - model) / model if model else float("nan"),
         "model_ms_per_chunk": 1000 * model / max(r["chunks"], 1),
-        "cpu_overhead": (r["cpu_s"] - r["model_cpu_s"]) / r["model_cpu_s"] if r["model_cpu_s"] else float("nan"),
+        "cpu_overhead": (r["cpu_s"] - r["model_cpu_s"]) / r["model_cpu_s"]
+        if r["model_cpu_s"]
+        else float("nan"),
     }
 
 
@@ -586,50 +813,77 @@ def summarize(size: int, runs: list[dict[str, Any]], meta: dict[str, int]) -> di
 
 
 def print_summary(s: dict[str, Any]) -> None:
-    print(f"\n== {s['size']} articles ({s['corpus_words']:,} words, {s['planted_duplicates']} planted "
-          f"near-duplicates) — median of {s['runs']} run(s) ==")
-    print(f"ingested {s['articles']:.0f} articles, {s['chunks']:.0f} chunks, "
-          f"{s['duplicates_found']:.0f} duplicates linked, {s['failed']:.0f} failed")
-    print(f"wall {s['wall_s']:.2f} s (runs: {s['wall_s_all']}), process CPU {s['cpu_s']:.2f} s, "
-          f"model load + warm-up {s['startup_s']:.2f} s (not in wall)")
-    print(f"articles/s {s['articles_per_s']:.2f}   chunks/s {s['chunks_per_s']:.1f}   "
-          f"model {s['model_ms_per_chunk']:.1f} ms/chunk")
+    out(
+        f"\n== {s['size']} articles ({s['corpus_words']:,} words, {s['planted_duplicates']} "
+        f"planted "
+        f"near-duplicates) — median of {s['runs']} run(s) =="
+    )
+    out(
+        f"ingested {s['articles']:.0f} articles, {s['chunks']:.0f} chunks, "
+        f"{s['duplicates_found']:.0f} duplicates linked, {s['failed']:.0f} failed"
+    )
+    out(
+        f"wall {s['wall_s']:.2f} s (runs: {s['wall_s_all']}), process CPU {s['cpu_s']:.2f} s, "
+        f"model load + warm-up {s['startup_s']:.2f} s (not in wall)"
+    )
+    out(
+        f"articles/s {s['articles_per_s']:.2f}   chunks/s {s['chunks_per_s']:.1f}   "
+        f"model {s['model_ms_per_chunk']:.1f} ms/chunk"
+    )
     status = "OK" if s["overhead"] < 0.15 else "OVER TARGET"
-    print(f"model share of wall {s['model_share']:.1%}   overhead on top of model "
-          f"{s['overhead']:.1%} (runs: {s['overhead_all']}; target < 15%: {status})")
-    print(f"CPU-time view (less load-sensitive): process CPU {s['cpu_s']:.1f} s, of which in the model "
-          f"{s['model_cpu_s']:.1f} s -> overhead {s['cpu_overhead']:.1%}")
-    print(f"peak RSS {s['rss_peak_mb']:.0f} MiB (after model load: {s['rss_ready_mb']:.0f} MiB)   "
-          f"store {s['store_mb']:.1f} MiB on disk ({s['store_alloc_mb']:.1f} MiB allocated)   "
-          f"1-min load avg before runs: {s['load']}")
-    print(f"{'stage':48s} {'seconds':>8s} {'% wall':>7s} {'% of model':>10s}")
+    out(
+        f"model share of wall {s['model_share']:.1%}   overhead on top of model "
+        f"{s['overhead']:.1%} (runs: {s['overhead_all']}; target < 15%: {status})"
+    )
+    out(
+        f"CPU-time view (less load-sensitive): process CPU {s['cpu_s']:.1f} s, of which in the "
+        f"model "
+        f"{s['model_cpu_s']:.1f} s -> overhead {s['cpu_overhead']:.1%}"
+    )
+    out(
+        f"peak RSS {s['rss_peak_mb']:.0f} MiB (after model load: {s['rss_ready_mb']:.0f} MiB)   "
+        f"store {s['store_mb']:.1f} MiB on disk ({s['store_alloc_mb']:.1f} MiB allocated)   "
+        f"1-min load avg before runs: {s['load']}"
+    )
+    out(f"{'stage':48s} {'seconds':>8s} {'% wall':>7s} {'% of model':>10s}")
     for label, sec, share, rel in s["stages"]:
-        print(f"{label:48s} {sec:8.3f} {share:7.1%} {rel:10.1%}")
+        out(f"{label:48s} {sec:8.3f} {share:7.1%} {rel:10.1%}")
 
 
 def print_profile(path: Path, top: int = 25) -> None:
     import pstats
 
-    print(f"\n-- cProfile {path} (top {top} by cumulative time) --")
+    out(f"\n-- cProfile {path} (top {top} by cumulative time) --")
     pstats.Stats(str(path)).sort_stats("cumulative").print_stats(top)
-    print(f"-- top {top} by own time --")
+    out(f"-- top {top} by own time --")
     pstats.Stats(str(path)).sort_stats("tottime").print_stats(top)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--sizes", default="100,1000", help="comma-separated article counts")
     ap.add_argument("--repeat", type=int, default=3, help="runs per size; the median is reported")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--keep", type=Path, help="keep the store of the 1,000-article run (or the largest) here")
-    ap.add_argument("--corpus-dir", type=Path, help="write corpora here (default: a temp dir, removed)")
-    ap.add_argument("--profile", type=Path, help="also run once per size under cProfile; .pstats go here")
+    ap.add_argument(
+        "--keep", type=Path, help="keep the store of the 1,000-article run (or the largest) here"
+    )
+    ap.add_argument(
+        "--corpus-dir", type=Path, help="write corpora here (default: a temp dir, removed)"
+    )
+    ap.add_argument(
+        "--profile", type=Path, help="also run once per size under cProfile; .pstats go here"
+    )
     ap.add_argument("--threads", type=int, help="onnxruntime intra-op threads (default: its own)")
-    ap.add_argument("--experiment", default="",
-                    help="comma-separated what-ifs, measured without changing library code: "
-                         "batched-writes (one Chroma write per embedding batch), "
-                         "no-spin (onnxruntime intra-op spinning off), "
-                         "re-cache (Python's regex cache raised to 4,096 for pysbd)")
+    ap.add_argument(
+        "--experiment",
+        default="",
+        help="comma-separated what-ifs, measured without changing library code: "
+        "batched-writes (one Chroma write per embedding batch), "
+        "no-spin (onnxruntime intra-op spinning off), "
+        "re-cache (Python's regex cache raised to 4,096 for pysbd)",
+    )
     ap.add_argument("--json", type=Path, help="write all raw runs and summaries as JSON here")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
@@ -642,15 +896,17 @@ def main() -> None:
         ap.error(f"unknown experiment(s): {sorted(unknown)}")
     if args.worker:
         result = worker(args.worker, args.store, args.profile_file, args.threads, experiments)
-        print(json.dumps(result))
+        out(json.dumps(result))
         return
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     keep_size = 1000 if 1000 in sizes else max(sizes)
     scratch = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     corpus_root = args.corpus_dir or scratch / "corpus"
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load avg {os.getloadavg()}, "
-          f"scratch {scratch}, experiments: {sorted(experiments) or 'none'}")
+    out(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load avg {os.getloadavg()}, "
+        f"scratch {scratch}, experiments: {sorted(experiments) or 'none'}"
+    )
     everything: dict[str, Any] = {}
     try:
         for size in sizes:
@@ -659,22 +915,26 @@ def main() -> None:
                 shutil.rmtree(corpus)
             t0 = time.perf_counter()
             meta = generate_corpus(size, args.seed, corpus)
-            print(f"generated {size} articles in {time.perf_counter() - t0:.1f} s -> {corpus}")
+            out(f"generated {size} articles in {time.perf_counter() - t0:.1f} s -> {corpus}")
             runs = []
             for i in range(args.repeat):
                 store_path = scratch / f"store-{size}-{i}"
                 r = run_once(corpus, store_path, None, args.threads, experiments)
                 d = derived(r)
-                print(f"  run {i + 1}/{args.repeat}: wall {r['wall_s']:.2f} s, model {r['model_s']:.2f} s, "
-                      f"overhead {d['overhead']:.1%} (CPU view {d['cpu_overhead']:.1%}), "
-                      f"{d['chunks_per_s']:.1f} chunks/s, "
-                      f"load {r['load_before']:.2f}->{r['load_after']:.2f}", flush=True)
+                out(
+                    f"  run {i + 1}/{args.repeat}: wall {r['wall_s']:.2f} s, model "
+                    f"{r['model_s']:.2f} s, "
+                    f"overhead {d['overhead']:.1%} (CPU view {d['cpu_overhead']:.1%}), "
+                    f"{d['chunks_per_s']:.1f} chunks/s, "
+                    f"load {r['load_before']:.2f}->{r['load_after']:.2f}",
+                    flush=True,
+                )
                 runs.append(r)
                 if args.keep and size == keep_size and i == args.repeat - 1:
                     if args.keep.exists():
                         shutil.rmtree(args.keep)
                     shutil.copytree(store_path, args.keep)
-                    print(f"  kept store of {size} articles at {args.keep}")
+                    out(f"  kept store of {size} articles at {args.keep}")
                 shutil.rmtree(store_path, ignore_errors=True)
             summary = summarize(size, runs, meta)
             print_summary(summary)
@@ -685,7 +945,7 @@ def main() -> None:
                 store_path = scratch / f"store-{size}-profile"
                 r = run_once(corpus, store_path, prof, args.threads, experiments)
                 shutil.rmtree(store_path, ignore_errors=True)
-                print(f"\ncProfile run: wall {r['wall_s']:.2f} s (profiler overhead included)")
+                out(f"\ncProfile run: wall {r['wall_s']:.2f} s (profiler overhead included)")
                 print_profile(prof)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
