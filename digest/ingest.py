@@ -27,7 +27,7 @@ from digest.errors import SourceError
 from digest.fetch import Fetcher, canonical_url
 from digest.models import Article, Chunk
 from digest.readers import expand, read_file, read_url
-from digest.store import Store
+from digest.store import ArticleWrite, Store
 
 logger = logging.getLogger(__name__)
 
@@ -128,19 +128,16 @@ def ingest(
             return
         texts = [c.text for p in pending for c in p.chunks]
         vectors = store.embedder.embed(texts)
-        offset = 0
+        writes, offset = [], 0
         for p in pending:
             n = len(p.chunks)
-            store.write_article(
-                p.article,
-                p.chunks,
-                vectors[offset : offset + n],
-                duplicate_of=p.outcome.duplicate_of,
-                minhash=p.minhash,
-                chunking=chunking,
-            )
+            writes.append(ArticleWrite(
+                p.article, p.chunks, vectors[offset : offset + n],
+                duplicate_of=p.outcome.duplicate_of, minhash=p.minhash, chunking=chunking,
+            ))
             offset += n
-            report.chunks_written += n
+        store.write_articles(writes)
+        report.chunks_written += offset
         pending.clear()
 
     for item in expand(sources):

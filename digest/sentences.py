@@ -34,6 +34,10 @@ class Span:
 
 @lru_cache(maxsize=1)
 def _segmenter() -> pysbd.Segmenter:
+    # pysbd compiles >3,000 distinct patterns from strings on every call, while CPython keeps
+    # only 512 compiled ones: ~60% of splitting time went to re._compile (evals/README.md).
+    # Raising the private cache size halves splitting time; it only affects memory (a few MB).
+    re._MAXCACHE = max(getattr(re, "_MAXCACHE", 512), 4096)  # type: ignore[attr-defined]
     return pysbd.Segmenter(language="en", clean=False, char_span=False)
 
 

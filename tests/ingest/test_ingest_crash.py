@@ -22,7 +22,7 @@ from digest.embed import MiniLMEmbedder
 from digest.ingest import ingest
 from digest.store import Store, open_client
 
-ARTICLES = 24
+ARTICLES = 150  # > 2 embedding batches (64 chunks each), so the kill lands mid-run
 
 _RECORDS = """
     SELECT count(*) FROM embeddings_queue q JOIN collections c ON q.topic LIKE '%' || c.id
