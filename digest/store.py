@@ -22,11 +22,14 @@ import numpy as np
 
 from digest.embed import Embedder
 from digest.errors import EmbeddingMismatchError, StoreError
+from digest.filters import ArticleFilter, _ts, as_where, date_where
 from digest.models import Article, Chunk, Hit, StoredArticle
 
 logger = logging.getLogger(__name__)
 
 Where = dict[str, Any]
+Filter = ArticleFilter | Where | None
+__all__ = ["ArticleFilter", "ArticleWrite", "Store", "date_where", "open_client"]
 _PAGE = 1000  # Chroma caps get()/upsert batch sizes; page through large stores
 
 
@@ -52,32 +55,9 @@ def open_client(*, path: str | None = None, url: str | None = None) -> Any:
         raise StoreError(f"cannot open Chroma at {url or path}: {exc}") from exc
 
 
-def _ts(value: datetime | None) -> int | None:
-    return int(value.timestamp()) if value else None
-
-
 def _clean(meta: dict[str, Any]) -> dict[str, Any]:
     """Chroma metadata may not hold None."""
     return {k: v for k, v in meta.items() if v is not None}
-
-
-def date_where(
-    since: datetime | None = None, until: datetime | None = None, outlet: str | None = None,
-    article_ids: Sequence[str] | None = None,
-) -> Where | None:
-    """A Chroma ``where`` filter for a published-date window, an outlet and/or articles."""
-    clauses: list[Where] = []
-    if since:
-        clauses.append({"published_ts": {"$gte": _ts(since)}})
-    if until:
-        clauses.append({"published_ts": {"$lt": _ts(until)}})
-    if outlet:
-        clauses.append({"outlet": outlet})
-    if article_ids is not None:
-        clauses.append({"article_id": {"$in": list(article_ids)}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _article_meta(
@@ -160,6 +140,30 @@ class Store:
         self.name = name
         self._chunks = self._collection(f"{name}_chunks")
         self._articles = self._collection(f"{name}_articles")
+        # article id -> (published_ts, outlet, chunk count), loaded on the first filtered query
+        # and kept current by this Store's own writes.
+        self._table: dict[str, tuple[int | None, str | None, int]] | None = None
+
+    def _article_table(self) -> dict[str, tuple[int | None, str | None, int]]:
+        if self._table is None:
+            self._table = {
+                r["id"]: (
+                    r["metadatas"].get("published_ts"),
+                    r["metadatas"].get("outlet"),
+                    int(r["metadatas"].get("chunks", 0)),
+                )
+                for r in self._iter_articles(None, ["metadatas"])
+            }
+        return self._table
+
+    def _chunk_ids(self, where: ArticleFilter) -> list[str]:
+        """Ids of the chunks of the committed articles that ``where`` matches."""
+        return [
+            f"{article_id}:{i}"
+            for article_id, (ts, outlet, chunks) in self._article_table().items()
+            if where.matches(article_id, ts, outlet)
+            for i in range(chunks)
+        ]
 
     # -- collections -------------------------------------------------------------------------
     def _collection(self, name: str) -> Any:
@@ -240,6 +244,11 @@ class Store:
                 metadatas=metadatas[b : b + _PAGE],
             )
         centroids = np.stack([_centroid(i.vectors) for i in items])
+        if self._table is not None:
+            for i in items:
+                self._table[i.article.id] = (
+                    _ts(i.article.published), i.article.outlet, len(i.chunks)
+                )
         self._articles.upsert(
             ids=[i.article.id for i in items],
             embeddings=centroids,
@@ -255,6 +264,8 @@ class Store:
         had = bool(self._articles.get(ids=[article_id], include=[])["ids"])
         self._chunks.delete(where={"article_id": article_id})
         self._articles.delete(ids=[article_id])
+        if self._table is not None:
+            self._table.pop(article_id, None)
         return had
 
     def clear_duplicate_links(self, article_id: str) -> None:
@@ -286,7 +297,8 @@ class Store:
         got = self._articles.get(where={"url": key}, include=["metadatas"], limit=1)
         return _stored_article(got["metadatas"][0]) if got["ids"] else None
 
-    def _iter_articles(self, where: Where | None, include: list[str]) -> Iterable[dict[str, Any]]:
+    def _iter_articles(self, where: Filter, include: list[str]) -> Iterable[dict[str, Any]]:
+        where = as_where(where)
         offset = 0
         while True:
             got = self._articles.get(where=where, include=include, limit=_PAGE, offset=offset)
@@ -299,7 +311,7 @@ class Store:
                 }
             offset += len(got["ids"])
 
-    def articles(self, where: Where | None = None) -> list[StoredArticle]:
+    def articles(self, where: Filter = None) -> list[StoredArticle]:
         """Stored articles, newest first (undated last), optionally filtered."""
         found = [_stored_article(r["metadatas"]) for r in self._iter_articles(where, ["metadatas"])]
         epoch = datetime.min.replace(tzinfo=UTC)
@@ -317,7 +329,7 @@ class Store:
             for r in rows
         }
 
-    def article_vectors(self, where: Where | None = None) -> tuple[list[StoredArticle], np.ndarray]:
+    def article_vectors(self, where: Filter = None) -> tuple[list[StoredArticle], np.ndarray]:
         """Articles with their mean chunk vector (for clustering stories without re-embedding)."""
         rows = list(self._iter_articles(where, ["metadatas", "embeddings"]))
         vectors = np.asarray([r["embeddings"] for r in rows], dtype=np.float32)
@@ -341,16 +353,24 @@ class Store:
     def count_chunks(self) -> int:
         return int(self._chunks.count())
 
-    def query(self, text: str, k: int = 10, where: Where | None = None) -> list[Hit]:
+    def query(self, text: str, k: int = 10, where: Filter = None) -> list[Hit]:
         """Nearest chunks to ``text`` (embedded with the store's model)."""
         return self.query_vector(self.embedder.embed([text])[0], k=k, where=where)
 
-    def query_vector(self, vector: np.ndarray, k: int = 10, where: Where | None = None) -> list[Hit]:
+    def query_vector(self, vector: np.ndarray, k: int = 10, where: Filter = None) -> list[Hit]:
+        """Nearest chunks; an :class:`ArticleFilter` is resolved to chunk ids (see filters.py)."""
+        ids: list[str] | None = None
+        if isinstance(where, ArticleFilter):
+            ids = self._chunk_ids(where)
+            if not ids:
+                return []
+            where = None
         # Chroma returns fewer hits when k exceeds the collection (and none when it is empty),
         # so no count() round trip is needed (it cost ~8 ms per query at 100,000 chunks).
         got = self._chunks.query(
             query_embeddings=[vector],
-            n_results=k,
+            ids=ids,
+            n_results=k if ids is None else min(k, len(ids)),
             where=where,
             include=["documents", "metadatas", "distances"],
         )
