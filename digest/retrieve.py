@@ -73,8 +73,14 @@ def mmr_select(
     """
     pool = sorted(hits, key=lambda h: (h.distance, h.chunk.id))
     group_owner: dict[str, str] = {}
-    for hit in pool:  # the best-ranked article of each wire group is the one that speaks for it
-        group_owner.setdefault(wire_group(hit.article), hit.article.id)
+    for hit in pool:
+        # The original speaks for its wire group when it was retrieved at all (credit goes to
+        # the outlet that reported the story); otherwise the best-ranked copy does.
+        group = wire_group(hit.article)
+        if hit.article.id == group:
+            group_owner[group] = group
+        else:
+            group_owner.setdefault(group, hit.article.id)
     pool = [h for h in pool if group_owner[wire_group(h.article)] == h.article.id]
 
     chosen: list[Hit] = []

@@ -44,8 +44,12 @@ def test_wire_copy_and_original_count_once() -> None:
     hits = [_hit("orig:0", "Wire", 0.2), _hit("copy:0", "Paper", 0.1, duplicate_of="orig"),
             _hit("copy:1", "Paper", 0.3, duplicate_of="orig"), _hit("x:0", "Else", 0.4)]
     chosen = mmr_select(hits, _orthogonal([h.chunk.id for h in hits]), k=4, per_outlet=4)
-    # the best-ranked article of the wire group (the copy here) speaks for it; the other is out
-    assert {h.article.id for h in chosen} == {"copy", "x"}
+    # the original speaks for its wire group even when a copy ranks higher; the copy is out
+    assert {h.article.id for h in chosen} == {"orig", "x"}
+    without_original = mmr_select(hits[1:], _orthogonal([h.chunk.id for h in hits[1:]]),
+                                  k=4, per_outlet=4)
+    # with only copies retrieved, the best-ranked copy speaks for the group
+    assert {h.article.id for h in without_original} == {"copy", "x"}
 
 
 def test_mmr_skips_a_near_repeat_for_a_less_relevant_but_new_passage() -> None:
