@@ -6,14 +6,10 @@ render its result. Library errors (``DigestError``) become exit codes in ``commo
 
 from digest.cli.common import app
 
-# Importing a command module registers its commands on ``app``.
-from digest.cli import ingest as _ingest  # noqa: E402,F401
-
-for _optional in ("brief", "evaluate", "daily"):
-    try:
-        __import__(f"digest.cli.{_optional}")
-    except ModuleNotFoundError as _exc:  # a command group not written yet
-        if _exc.name != f"digest.cli.{_optional}":
-            raise
+# Importing a command module registers its commands on ``app``, in this (help) order.
+from digest.cli import ingest as _ingest  # noqa: E402,F401,I001
+from digest.cli import brief as _brief  # noqa: E402,F401
+from digest.cli import evaluate as _evaluate  # noqa: E402,F401
+from digest.cli import daily as _daily  # noqa: E402,F401
 
 __all__ = ["app"]
