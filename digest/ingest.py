@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -123,13 +124,17 @@ def ingest(
     pending: list[_Pending] = []
     chunking = chunking_key(options)
 
-    def flush() -> None:
-        if not pending:
-            return
-        texts = [c.text for p in pending for c in p.chunks]
-        vectors = store.embedder.embed(texts)
+    # Embedding and writing a batch run on one worker thread while this thread reads, splits
+    # and chunks the next batch: onnxruntime and Chroma release the GIL, so the pure-Python
+    # stages use the core the model leaves idle between its kernels. At most one batch is in
+    # flight, and batches are written in order, so crash safety and memory are unchanged.
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-embed")
+    in_flight: Future[int] | None = None
+
+    def embed_and_write(batch: list[_Pending]) -> int:
+        vectors = store.embedder.embed([c.text for p in batch for c in p.chunks])
         writes, offset = [], 0
-        for p in pending:
+        for p in batch:
             n = len(p.chunks)
             writes.append(ArticleWrite(
                 p.article, p.chunks, vectors[offset : offset + n],
@@ -137,61 +142,75 @@ def ingest(
             ))
             offset += n
         store.write_articles(writes)
-        report.chunks_written += offset
-        pending.clear()
+        return offset
 
-    for item in expand(sources):
-        if isinstance(item, SourceError):
-            report.outcomes.append(Outcome(item.source, "failed", reason=item.reason))
-            continue
-        label = str(item)
-        if on_source:
-            on_source(label)
-        for result in _read(item, fetcher):
-            if isinstance(result, SourceError):
-                logger.info("skipped %s: %s", result.source, result.reason)
-                report.outcomes.append(Outcome(result.source, "failed", reason=result.reason))
+    def flush(*, wait: bool = False) -> None:
+        nonlocal in_flight
+        if in_flight is not None:
+            report.chunks_written += in_flight.result()  # re-raises the worker's error here
+            in_flight = None
+        if pending:
+            in_flight = worker.submit(embed_and_write, list(pending))
+            pending.clear()
+        if wait and in_flight is not None:
+            report.chunks_written += in_flight.result()
+            in_flight = None
+
+    try:
+        for item in expand(sources):
+            if isinstance(item, SourceError):
+                report.outcomes.append(Outcome(item.source, "failed", reason=item.reason))
                 continue
-            article = result
-            if article.id in seen:
-                report.outcomes.append(
-                    Outcome(article.source, "unchanged", article.id, article.title,
-                            reason="same article seen earlier in this run")
-                )
-                continue
-            seen.add(article.id)
-            stored = store.get_article(article.id)
-            if stored is not None and stored.content_hash == article.content_hash:
-                if stored.chunking == chunking:
+            label = str(item)
+            if on_source:
+                on_source(label)
+            for result in _read(item, fetcher):
+                if isinstance(result, SourceError):
+                    logger.info("skipped %s: %s", result.source, result.reason)
+                    report.outcomes.append(Outcome(result.source, "failed", reason=result.reason))
+                    continue
+                article = result
+                if article.id in seen:
                     report.outcomes.append(
                         Outcome(article.source, "unchanged", article.id, article.title,
-                                duplicate_of=stored.duplicate_of)
+                                reason="same article seen earlier in this run")
                     )
                     continue
-            status: Status = "updated" if stored is not None else "added"
-            mh = dedupe.signature(article.text)
-            match = index.find(article.id, mh)
-            duplicate_of, similarity = match if match else (None, None)
-            index.add(article.id, mh, duplicate_of)
-            outcome = Outcome(
-                article.source, status, article.id, article.title,
-                duplicate_of=duplicate_of, similarity=similarity,
-                reason=(
-                    f"re-chunked ({stored.chunking or 'unknown'} -> {chunking})"
-                    if stored is not None and stored.content_hash == article.content_hash
-                    else None
-                ),
-            )
-            report.outcomes.append(outcome)
-            if dry_run:
-                continue
-            chunks = chunk_article(
-                article, chunk_size=options.chunk_size, chunk_overlap=options.chunk_overlap
-            )
-            pending.append(_Pending(article, chunks, outcome, dedupe.encode(mh)))
-            if sum(len(p.chunks) for p in pending) >= options.batch_chunks:
-                flush()
-    flush()
+                seen.add(article.id)
+                stored = store.get_article(article.id)
+                if stored is not None and stored.content_hash == article.content_hash:
+                    if stored.chunking == chunking:
+                        report.outcomes.append(
+                            Outcome(article.source, "unchanged", article.id, article.title,
+                                    duplicate_of=stored.duplicate_of)
+                        )
+                        continue
+                status: Status = "updated" if stored is not None else "added"
+                mh = dedupe.signature(article.text)
+                match = index.find(article.id, mh)
+                duplicate_of, similarity = match if match else (None, None)
+                index.add(article.id, mh, duplicate_of)
+                outcome = Outcome(
+                    article.source, status, article.id, article.title,
+                    duplicate_of=duplicate_of, similarity=similarity,
+                    reason=(
+                        f"re-chunked ({stored.chunking or 'unknown'} -> {chunking})"
+                        if stored is not None and stored.content_hash == article.content_hash
+                        else None
+                    ),
+                )
+                report.outcomes.append(outcome)
+                if dry_run:
+                    continue
+                chunks = chunk_article(
+                    article, chunk_size=options.chunk_size, chunk_overlap=options.chunk_overlap
+                )
+                pending.append(_Pending(article, chunks, outcome, dedupe.encode(mh)))
+                if sum(len(p.chunks) for p in pending) >= options.batch_chunks:
+                    flush()
+        flush(wait=True)
+    finally:
+        worker.shutdown(wait=True)
     return report
 
 

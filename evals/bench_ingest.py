@@ -531,80 +531,6 @@ def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def write_articles_batched(
-    store: Any, items: list[tuple[Any, Any, Any, str | None, str, dict]]
-) -> None:
-    """The proposed ``Store.write_articles``: one delete, one chunk upsert and one article upsert
-    for a whole embedding batch instead of three Chroma calls per article. Chunks still go
-    before their article records (the records remain the commit markers)."""
-    import numpy as np
-
-    from digest.store import _PAGE, _article_meta, _clean, _ts
-
-    if not items:
-        return
-    store._chunks.delete(where={"article_id": {"$in": [a.id for a, *_ in items]}})
-    ids: list[str] = []
-    docs: list[str] = []
-    metas: list[dict[str, Any]] = []
-    for article, chunks, _vectors, duplicate_of, _minhash, _extra in items:
-        base = {
-            "article_id": article.id,
-            "outlet": article.outlet,
-            "url": article.url,
-            "title": article.title,
-            "published": article.published.isoformat() if article.published else None,
-            "published_ts": _ts(article.published),
-            "duplicate_of": duplicate_of,
-            "content_hash": article.content_hash,
-        }
-        ids += [c.id for c in chunks]
-        docs += [c.text for c in chunks]
-        metas += [
-            _clean({**base, "start": c.start, "end": c.end, "position": c.position}) for c in chunks
-        ]
-    vectors = np.concatenate([v for _, _, v, *_ in items])
-    for b in range(0, len(ids), _PAGE):
-        store._chunks.upsert(
-            ids=ids[b : b + _PAGE],
-            embeddings=vectors[b : b + _PAGE],
-            documents=docs[b : b + _PAGE],
-            metadatas=metas[b : b + _PAGE],
-        )
-    centroids = np.stack([v.mean(axis=0) for _, _, v, *_ in items])
-    centroids /= np.clip(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12, None)
-    store._articles.upsert(
-        ids=[a.id for a, *_ in items],
-        embeddings=centroids,
-        documents=[a.text for a, *_ in items],
-        metadatas=[_article_meta(a, len(c), d, m, **x) for a, c, _, d, m, x in items],
-    )
-
-
-def _defer_writes(store: Any, embedder: Any, writer: Any) -> Any:
-    """Experiment ``batched-writes``: buffer write_article calls and write them in one batch
-    when the next embedding batch starts (and at the end). Equivalent on a fresh store."""
-    buffer: list[tuple[Any, Any, Any, str | None, str, dict]] = []
-    original_embed = embedder.embed
-
-    def write_article(
-        article: Any, chunks: Any, vectors: Any, *, duplicate_of: Any, minhash: str, **extra: Any
-    ) -> None:
-        buffer.append((article, list(chunks), vectors, duplicate_of, minhash, extra))
-
-    def flush() -> None:
-        writer(store, buffer)
-        buffer.clear()
-
-    def embed(texts: list[str]) -> Any:
-        flush()
-        return original_embed(texts)
-
-    store.write_article = write_article
-    embedder.embed = embed
-    return flush
-
-
 def _no_spin_session(embedder: Any, threads: int | None) -> None:
     """Experiment ``no-spin``: the same model with onnxruntime's intra-op spin-waiting off."""
     import onnxruntime as ort
@@ -632,12 +558,6 @@ def worker(
     from digest.ingest import IngestOptions, ingest
     from digest.store import Store, open_client
 
-    if "re-cache" in experiments:
-        # pysbd builds its regexes from strings per call; with Python's default cache of 512
-        # compiled patterns they are recompiled over and over.
-        import re
-
-        re._MAXCACHE = max(re._MAXCACHE, 4096)  # type: ignore[attr-defined]
     embedder = MiniLMEmbedder(threads=threads)
     if "no-spin" in experiments:
         _no_spin_session(embedder, threads)
@@ -662,12 +582,9 @@ def worker(
         timers.patch(store, "signatures", "classify")
         timers.patch(store, "get_article", "classify")
         timers.patch(embedder, "embed", "embed")
-        timers.patch(store, "write_article", "write")
+        timers.patch(store, "write_articles", "write")
         store._chunks = _TimedCollection(store._chunks, timers, "write.chunks")
         store._articles = _TimedCollection(store._articles, timers, "write.article")
-    final_flush = None
-    if "batched-writes" in experiments:
-        final_flush = _defer_writes(store, embedder, timers.wrap(write_articles_batched, "write"))
 
     cpu0, t0 = time.process_time(), time.perf_counter()
     if profile is not None:
@@ -676,8 +593,6 @@ def worker(
         prof = cProfile.Profile()
         prof.enable()
     report = ingest([str(corpus)], store=store, fetcher=None, options=IngestOptions())
-    if final_flush is not None:
-        final_flush()
     if profile is not None:
         prof.disable()
         prof.dump_stats(str(profile))
@@ -880,9 +795,8 @@ def main() -> None:
         "--experiment",
         default="",
         help="comma-separated what-ifs, measured without changing library code: "
-        "batched-writes (one Chroma write per embedding batch), "
-        "no-spin (onnxruntime intra-op spinning off), "
-        "re-cache (Python's regex cache raised to 4,096 for pysbd)",
+        "no-spin (onnxruntime intra-op spinning off). The earlier batched-writes and re-cache "
+        "experiments are now in the library (Store.write_articles, sentences._segmenter)",
     )
     ap.add_argument("--json", type=Path, help="write all raw runs and summaries as JSON here")
     ap.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
@@ -891,7 +805,7 @@ def main() -> None:
     args = ap.parse_args()
 
     experiments = {e.strip() for e in args.experiment.split(",") if e.strip()}
-    unknown = experiments - {"batched-writes", "no-spin", "re-cache"}
+    unknown = experiments - {"no-spin"}
     if unknown:
         ap.error(f"unknown experiment(s): {sorted(unknown)}")
     if args.worker:
