@@ -43,13 +43,8 @@ class Clause(BaseModel):
     citations: list[int]
 
 
-class DigestSentence(BaseModel):
-    """One sentence of the digest as written, with its citation markers expanded.
-
-    ``start``/``end`` are offsets into the Markdown file; ``claim`` is the text a judge sees
-    (markers and Markdown emphasis removed). ``links`` come from the JSON sidecar of our own
-    digests: the exact chunk each citation was written from.
-    """
+class SentenceBase(BaseModel):
+    """What identifies a digest sentence, shared by the parsed sentence and its result."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -58,9 +53,19 @@ class DigestSentence(BaseModel):
     kind: SentenceKind
     text: str
     claim: str
+    citations: list[int] = Field(default_factory=list, description="as written, expanded")
+
+
+class DigestSentence(SentenceBase):
+    """One sentence of the digest as written, with its citation markers expanded.
+
+    ``start``/``end`` are offsets into the Markdown file; ``claim`` is the text a judge sees
+    (markers and Markdown emphasis removed). ``links`` come from the JSON sidecar of our own
+    digests: the exact chunk each citation was written from.
+    """
+
     start: int
     end: int
-    citations: list[int] = Field(default_factory=list)
     links: list[Citation] = Field(default_factory=list)
     clauses: list[Clause] = Field(
         default_factory=list, description="set when markers split the sentence into clauses"
@@ -114,17 +119,9 @@ class NeutralityFlag(BaseModel):
     rule: str
 
 
-class SentenceResult(BaseModel):
+class SentenceResult(SentenceBase):
     """Everything the harness found about one claim sentence."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    index: int
-    paragraph: int
-    kind: SentenceKind
-    text: str
-    claim: str
-    citations: list[int] = Field(default_factory=list, description="as written, expanded")
     checked: list[int] = Field(default_factory=list, description="judged (at most 3)")
     out_of_range: list[int] = Field(default_factory=list)
     unavailable: list[int] = Field(default_factory=list)
