@@ -18,7 +18,8 @@ from typing import Any
 Where = dict[str, Any]
 
 
-def _ts(value: datetime | None) -> int | None:
+def epoch_seconds(value: datetime | None) -> int | None:
+    """Unix seconds, the form Chroma metadata can compare in range filters."""
     return int(value.timestamp()) if value else None
 
 
@@ -69,8 +70,8 @@ def date_where(
     if since is None and until is None and not outlet and article_ids is None:
         return None
     return ArticleFilter(
-        since_ts=_ts(since),
-        until_ts=_ts(until),
+        since_ts=epoch_seconds(since),
+        until_ts=epoch_seconds(until),
         outlet=outlet or None,
         article_ids=frozenset(article_ids) if article_ids is not None else None,
     )

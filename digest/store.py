@@ -22,12 +22,11 @@ import numpy as np
 
 from digest.embed import Embedder
 from digest.errors import EmbeddingMismatchError, StoreError
-from digest.filters import ArticleFilter, _ts, as_where, date_where
+from digest.filters import ArticleFilter, Where, as_where, epoch_seconds, date_where
 from digest.models import Article, Chunk, Hit, StoredArticle
 
 logger = logging.getLogger(__name__)
 
-Where = dict[str, Any]
 Filter = ArticleFilter | Where | None
 __all__ = ["ArticleFilter", "ArticleWrite", "Store", "date_where", "open_client"]
 _PAGE = 1000  # Chroma caps get()/upsert batch sizes; page through large stores
@@ -71,7 +70,7 @@ def _article_meta(
             "title": article.title,
             "author": article.author,
             "published": article.published.isoformat() if article.published else None,
-            "published_ts": _ts(article.published),
+            "published_ts": epoch_seconds(article.published),
             "content_hash": article.content_hash,
             "chunks": chunks,
             "duplicate_of": duplicate_of,
@@ -119,7 +118,7 @@ def _chunk_base(article: Article, duplicate_of: str | None) -> dict[str, Any]:
         "url": article.url,
         "title": article.title,
         "published": article.published.isoformat() if article.published else None,
-        "published_ts": _ts(article.published),
+        "published_ts": epoch_seconds(article.published),
         "duplicate_of": duplicate_of,
         "content_hash": article.content_hash,
     }
@@ -247,7 +246,7 @@ class Store:
         if self._table is not None:
             for i in items:
                 self._table[i.article.id] = (
-                    _ts(i.article.published), i.article.outlet, len(i.chunks)
+                    epoch_seconds(i.article.published), i.article.outlet, len(i.chunks)
                 )
         self._articles.upsert(
             ids=[i.article.id for i in items],
@@ -298,18 +297,7 @@ class Store:
         return _stored_article(got["metadatas"][0]) if got["ids"] else None
 
     def _iter_articles(self, where: Filter, include: list[str]) -> Iterable[dict[str, Any]]:
-        where = as_where(where)
-        offset = 0
-        while True:
-            got = self._articles.get(where=where, include=include, limit=_PAGE, offset=offset)
-            if not got["ids"]:
-                return
-            for i, article_id in enumerate(got["ids"]):
-                yield {
-                    "id": article_id,
-                    **{key: got[key][i] for key in include},  # type: ignore[literal-required]
-                }
-            offset += len(got["ids"])
+        return _paged(self._articles, as_where(where), include)
 
     def articles(self, where: Filter = None) -> list[StoredArticle]:
         """Stored articles, newest first (undated last), optionally filtered."""
@@ -389,14 +377,20 @@ class Store:
 
     def all_chunks(self) -> Iterable[tuple[Chunk, dict[str, Any]]]:
         """Every chunk with its metadata (for re-indexing)."""
-        offset = 0
-        while True:
-            got = self._chunks.get(include=["documents", "metadatas"], limit=_PAGE, offset=offset)
-            if not got["ids"]:
-                return
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                yield _chunk(cid, doc, meta), meta
-            offset += len(got["ids"])
+        for row in _paged(self._chunks, None, ["documents", "metadatas"]):
+            yield _chunk(row["id"], row["documents"], row["metadatas"]), row["metadatas"]
+
+
+def _paged(collection: Any, where: Where | None, include: list[str]) -> Iterable[dict[str, Any]]:
+    """Every record of ``collection`` as ``{"id", <include>...}``, a page at a time."""
+    offset = 0
+    while True:
+        got = collection.get(where=where, include=include, limit=_PAGE, offset=offset)
+        if not got["ids"]:
+            return
+        for i, record_id in enumerate(got["ids"]):
+            yield {"id": record_id, **{key: got[key][i] for key in include}}
+        offset += len(got["ids"])
 
 
 def _chunk(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
