@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from digest.config import Settings
-from digest.embed import Embedder, MiniLMEmbedder, OpenAIEmbedder
+from digest.ingest.embed import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from digest.errors import ConfigError
-from digest.fetch import Fetcher
+from digest.ingest.fetch import Fetcher
 from digest.store import Store, open_client
 
 

@@ -15,6 +15,7 @@ No template text lives here.
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,12 +25,18 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from digest.config import REPO_ROOT
 from digest.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PROMPTS_DIR = REPO_ROOT / "prompts"
+
+
+def default_prompts_dir() -> Path:
+    """The shipped templates: package data of ``digest.prompt_templates`` (top-level ``prompts/``).
+
+    Resolved through ``importlib.resources`` so a plain, non-editable install finds them too.
+    """
+    return Path(str(importlib.resources.files("digest.prompt_templates")))
 
 
 def fence(text: object) -> str:
@@ -85,7 +92,7 @@ def load_prompt(name: str, variables: Iterable[str], directory: Path | None = No
     Raises :class:`ConfigError` naming the file when it is missing, does not parse, or uses
     a variable set other than the declared one.
     """
-    directory = directory or DEFAULT_PROMPTS_DIR
+    directory = directory or default_prompts_dir()
     path = directory / f"{name}.j2"
     try:
         source = path.read_text(encoding="utf-8")

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from digest.embed import Embedder
+from digest.ingest.embed import Embedder
 from digest.errors import EmbeddingMismatchError, StoreError
 from digest.filters import ArticleFilter, Where, as_where, epoch_seconds, date_where
 from digest.models import Article, Chunk, Hit, StoredArticle

@@ -88,11 +88,11 @@ def make_project(root: Path, n: int, seed: int) -> dict[str, int]:
 
 def worker(root: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
-    import digest.daily as daily
+    import digest.daily.run as daily
     from digest.app import build_store
     from digest.config import Settings
-    from digest.daily_write import extractive_writer
-    from digest.project import load_project
+    from digest.write.sections import extractive_writer
+    from digest.daily.project import load_project
 
     seconds: dict[str, float] = {"imports": time.perf_counter() - t0}
     cpu: dict[str, float] = {}  # process CPU seconds per stage: less skewed by a busy machine

@@ -91,13 +91,13 @@ def main() -> int:
     parser.add_argument("--topic", default="Putin visit to China")
     args = parser.parse_args()
 
-    from digest.brief import build_briefing
+    from digest.write.brief import build_briefing
     from digest.config import Settings
-    from digest.embed import MiniLMEmbedder
+    from digest.ingest.embed import MiniLMEmbedder
     from digest.evaluate import evaluate_digest
-    from digest.ingest import IngestOptions, ingest
+    from digest.ingest.pipeline import IngestOptions, ingest
     from digest.judges import get_judge
-    from digest.render import render_markdown
+    from digest.render.markdown import render_markdown
     from digest.store import Store, open_client
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -535,7 +535,7 @@ def _no_spin_session(embedder: Any, threads: int | None) -> None:
     """Experiment ``no-spin``: the same model with onnxruntime's intra-op spin-waiting off."""
     import onnxruntime as ort
 
-    from digest.embed import minilm_files
+    from digest.ingest.embed import minilm_files
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
@@ -551,11 +551,11 @@ def worker(
     corpus: Path, store_path: Path, profile: Path | None, threads: int | None, experiments: set[str]
 ) -> dict[str, Any]:
     t_start = time.perf_counter()
-    import digest.chunk
-    import digest.ingest as ingest_mod
-    from digest import dedupe
-    from digest.embed import MiniLMEmbedder
-    from digest.ingest import IngestOptions, ingest
+    import digest.ingest.chunk
+    import digest.ingest.pipeline as ingest_mod
+    from digest.ingest import dedupe
+    from digest.ingest.embed import MiniLMEmbedder
+    from digest.ingest.pipeline import IngestOptions, ingest
     from digest.store import Store, open_client
 
     embedder = MiniLMEmbedder(threads=threads)

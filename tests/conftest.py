@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.embed import MiniLMEmbedder
-from digest.ingest import IngestOptions, ingest
+from digest.ingest.embed import MiniLMEmbedder
+from digest.ingest.pipeline import IngestOptions, ingest
 from digest.store import Store, open_client
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,12 +15,12 @@ from typing import Annotated, Any
 import typer
 
 from digest import app as composition
-from digest.brief import build_briefing
+from digest.write.brief import build_briefing
 from digest.cli.common import app, console, date_option, guard, load_settings
 from digest.config import Settings
 from digest.errors import ConfigError
-from digest.readers import parse_date
-from digest.render import Format, render, write_briefing
+from digest.ingest.readers import parse_date
+from digest.render.markdown import Format, render, write_briefing
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from digest.config import Settings
 from digest.errors import ConfigError, DigestError, LockedError
-from digest.readers import parse_date
+from digest.ingest.readers import parse_date
 
 app = typer.Typer(
     name="digest",

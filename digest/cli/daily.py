@@ -13,14 +13,14 @@ import typer
 
 from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
-from digest.daily import DailyResult, is_running, run_daily
-from digest.daily_write import SectionWriter, extractive_writer, llm_writer
-from digest.embed import Embedder
+from digest.daily.run import DailyResult, is_running, run_daily
+from digest.write.sections import SectionWriter, extractive_writer, llm_writer
+from digest.ingest.embed import Embedder
 from digest.errors import ConfigError
-from digest.ingest import IngestOptions
-from digest.project import PROJECT_FILE, Project, find_project, load_project, write_example
-from digest.runs import RunRecord, read_records, runs
-from digest.schedule import (
+from digest.ingest.pipeline import IngestOptions
+from digest.daily.project import PROJECT_FILE, Project, find_project, load_project, write_example
+from digest.daily.runs import RunRecord, read_records, runs
+from digest.daily.schedule import (
     CrontabCommand,
     CrontabFile,
     ScheduleSpec,

@@ -12,8 +12,8 @@ from rich.table import Column, Table
 
 from digest import app as composition
 from digest.cli.common import app, console, date_option, guard, load_settings, out
-from digest.ingest import IngestOptions, IngestReport, forget, ingest, reindex
-from digest.readers import expand
+from digest.ingest.pipeline import IngestOptions, IngestReport, forget, ingest, reindex
+from digest.ingest.readers import expand
 from digest.store import date_where
 
 

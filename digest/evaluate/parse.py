@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from digest.briefing import Briefing, Citation
 from digest.errors import CitationError
 from digest.evaluate.models import Clause, DigestSentence, ParsedDigest, SentenceKind, SourceRef
-from digest.sentences import Span, split_sentences
+from digest.ingest.sentences import Span, split_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -284,7 +284,7 @@ def parse_briefing(briefing: Briefing, *, path: str = "<briefing>") -> ParsedDig
     Lets ``digest brief`` check what it is about to write, and ``digest eval X.json`` check a
     sidecar whose Markdown was deleted or edited.
     """
-    from digest.render import render_markdown
+    from digest.render.markdown import render_markdown
 
     parsed = parse_digest_text(render_markdown(briefing), path=path, sidecar=briefing)
     parsed.sidecar = path

@@ -1,7 +1,7 @@
 """Render an :class:`EvalReport`: terminal table, JSON, Markdown, self-contained HTML.
 
 Renderers are pure (report in, text or rich renderable out); the CLI decides where it goes.
-The Markdown and HTML layouts are Jinja templates in ``digest/templates/`` so that wording and
+The Markdown and HTML layouts are Jinja templates in ``digest/render/templates/`` so that wording and
 styling can change without touching code. The HTML report inlines its CSS and has no scripts
 or external links: it must open from an e-mail attachment or a CI artifact as-is.
 """
@@ -9,17 +9,15 @@ or external links: it must open from an e-mail attachment or a CI artifact as-is
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from digest.evaluate.models import EvalReport, SentenceResult
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FORMATS = ("table", "json", "md", "html")
 _STYLE = {
     "supported": "green",
@@ -133,7 +131,7 @@ def _cell(value: object) -> str:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=PackageLoader("digest.render", "templates"),
         autoescape=select_autoescape(["html", "html.j2"]),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -28,9 +28,9 @@ import yaml  # type: ignore[import-untyped]  # no stubs installed; PyYAML comes 
 from digest.briefing import Briefing
 from digest.errors import CitationError, SourceError
 from digest.evaluate.models import ParsedDigest, SourceInfo, SourceRef
-from digest.fetch import canonical_url
+from digest.ingest.fetch import canonical_url
 from digest.models import Article
-from digest.readers import read_file
+from digest.ingest.readers import read_file
 from digest.store import Store
 
 logger = logging.getLogger(__name__)

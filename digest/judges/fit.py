@@ -34,7 +34,7 @@ def _emb_column(
     target = cache / f"{path.stem}-{limit or 'all'}-emb.npy" if cache else None
     if target is not None and target.exists():
         return np.load(target)
-    from digest.embed import MiniLMEmbedder
+    from digest.ingest.embed import MiniLMEmbedder
     from digest.judges.embedded import EmbeddedJudge
 
     judge = EmbeddedJudge(MiniLMEmbedder(threads=1))

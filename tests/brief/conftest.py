@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from brief_helpers import NOW, TOPIC
 
-from digest.brief import build_briefing
+from digest.write.brief import build_briefing
 from digest.briefing import Briefing
-from digest.embed import MiniLMEmbedder
+from digest.ingest.embed import MiniLMEmbedder
 from digest.store import Store, open_client
 
 

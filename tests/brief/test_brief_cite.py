@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from digest.briefing import DraftSentence, Passage
-from digest.cite import number_citations
+from digest.write.cite import number_citations
 from digest.models import Chunk, StoredArticle
 
 

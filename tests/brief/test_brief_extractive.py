@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pytest
 from brief_helpers import NOW, TOPIC
 
-from digest.brief import build_briefing
+from digest.write.brief import build_briefing
 from digest.briefing import Briefing
-from digest.differences import features
-from digest.extractive import candidate_sentences
-from digest.render import render_json, render_markdown
-from digest.retrieve import StoreRetriever
+from digest.write.differences import features
+from digest.write.extractive import candidate_sentences
+from digest.render.markdown import render_json, render_markdown
+from digest.write.retrieve import StoreRetriever
 from digest.store import Store
 
 _QUOTED = re.compile(r"“([^”]+)”")

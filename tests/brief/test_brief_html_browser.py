@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from digest.briefing import Briefing
-from digest.render import write_briefing
+from digest.render.markdown import write_briefing
 
 BROWSER = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))
                 if p), None)

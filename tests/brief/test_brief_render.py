@@ -16,7 +16,7 @@ from brief_helpers import MARKER, check_structure
 
 from digest.briefing import Briefing, Citation, CitedSentence, Source
 from digest.models import StoredArticle
-from digest.render import render_markdown, with_marker, write_atomic, write_briefing
+from digest.render.markdown import render_markdown, with_marker, write_atomic, write_briefing
 
 GOLDEN = Path(__file__).parent / "golden" / "putin_arrival.md"
 

@@ -9,7 +9,7 @@ import numpy as np
 from langchain_core.documents import Document
 
 from digest.models import Chunk, Hit, StoredArticle
-from digest.retrieve import StoreRetriever, mmr_select
+from digest.write.retrieve import StoreRetriever, mmr_select
 from digest.store import Store
 
 DAY19 = datetime(2026, 5, 19, tzinfo=UTC)

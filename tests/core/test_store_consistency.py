@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from digest import dedupe
-from digest.chunk import chunk_article
-from digest.ingest import IngestOptions, ingest
+from digest.ingest import dedupe
+from digest.ingest.chunk import chunk_article
+from digest.ingest.pipeline import IngestOptions, ingest
 from digest.models import Article
 
 

@@ -37,7 +37,7 @@ def test_filter_with_no_match_returns_nothing(corpus_store: Store) -> None:
 
 
 def test_article_table_follows_this_stores_writes_and_forgets(tmp_path, embedder) -> None:
-    from digest.ingest import forget, ingest
+    from digest.ingest.pipeline import forget, ingest
 
     store = Store(open_client(path=str(tmp_path / "db")), embedder)
     first = tmp_path / "a.md"

@@ -11,11 +11,11 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from digest.daily import DailyResult, run_daily
-from digest.daily_write import extractive_writer
-from digest.embed import MiniLMEmbedder
-from digest.project import Project, load_project
-from digest.readers import read_file
+from digest.daily.run import DailyResult, run_daily
+from digest.write.sections import extractive_writer
+from digest.ingest.embed import MiniLMEmbedder
+from digest.daily.project import Project, load_project
+from digest.ingest.readers import read_file
 from digest.store import Store, open_client
 
 REPO = Path(__file__).resolve().parents[2]

@@ -13,8 +13,8 @@ from filelock import FileLock
 from typer.testing import CliRunner
 
 from digest.cli import app
-from digest.project import load_project
-from digest.runs import read_records, runs
+from digest.daily.project import load_project
+from digest.daily.runs import read_records, runs
 from digest.store import Store, open_client
 
 DAY4 = evening(DAYS[2]) + timedelta(days=1)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from digest.errors import ConfigError
-from digest.project import EXAMPLE, find_project, load_project, write_example
+from digest.daily.project import EXAMPLE, find_project, load_project, write_example
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -20,7 +20,7 @@ def test_the_example_is_valid_and_documents_every_setting(tmp_path: Path) -> Non
     project = load_project(write_example(tmp_path))
     assert project.window == "since-last-run" and project.max_hours == 24
     assert project.no_news == "write" and project.stories == 5
-    from digest.project import Project
+    from digest.daily.project import Project
 
     documented = {line.lstrip("# ").split(" ")[0] for line in EXAMPLE.splitlines() if "=" in line}
     assert set(Project.model_fields) <= documented

@@ -13,13 +13,13 @@ from daily_helpers import DAYS, Daily, article, deliver, evening, write_project
 
 from digest.briefing import Briefing
 from digest.errors import LockedError
-from digest.runs import read_records, runs
+from digest.daily.runs import read_records, runs
 
 MARKER = re.compile(r"\[\d+(?:, \d+)*\]")
 
 
 def _urls(files: list[Path], daily: Daily) -> set[str]:
-    from digest.readers import read_file
+    from digest.ingest.readers import read_file
 
     return {a.url for f in files for a in read_file(f, None) if not isinstance(a, Exception)}
 
@@ -244,8 +244,8 @@ def test_writer_usage_and_uncovered_topics_reach_the_record_and_the_footer(
     tmp_path: Path, embedder
 ) -> None:
     from digest.briefing import DraftSentence, Usage, WriterResult
-    from digest.daily import run_daily
-    from digest.daily_write import SectionWriter
+    from digest.daily.run import run_daily
+    from digest.write.sections import SectionWriter
 
     write_project(tmp_path / "p", more='topics = ["volcanic eruptions in Iceland"]')
     daily = Daily(tmp_path / "p", embedder)
@@ -281,8 +281,8 @@ def test_a_reprinted_wire_story_is_cited_to_its_original(three_days_root, embedd
 
 def test_a_bad_clause_drops_only_its_own_storys_joined_sentence(tmp_path: Path, embedder) -> None:
     from digest.briefing import DraftSentence, WriterResult
-    from digest.daily import run_daily
-    from digest.daily_write import SectionWriter
+    from digest.daily.run import run_daily
+    from digest.write.sections import SectionWriter
 
     write_project(tmp_path / "p")
     daily = Daily(tmp_path / "p", embedder)

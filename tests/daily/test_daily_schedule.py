@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from digest.cli import app
 from digest.errors import ConfigError
-from digest.schedule import (
+from digest.daily.schedule import (
     CrontabFile,
     ScheduleSpec,
     cron_block,

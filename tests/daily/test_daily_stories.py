@@ -10,7 +10,7 @@ from daily_helpers import Daily
 
 from digest.models import StoredArticle
 from digest.store import date_where
-from digest.stories import group_stories, select_stories
+from digest.daily.stories import group_stories, select_stories
 
 T0 = datetime(2026, 5, 19, 8, 0, tzinfo=UTC)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from digest.errors import ConfigError
-from digest.project import Project
-from digest.runs import RunRecord, append_record, plan_window, read_records, runs
+from digest.daily.project import Project
+from digest.daily.runs import RunRecord, append_record, plan_window, read_records, runs
 
 NOW = datetime(2026, 5, 20, 7, 0, tzinfo=UTC)
 

@@ -8,11 +8,11 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from digest.brief import build_briefing
+from digest.write.brief import build_briefing
 from digest.config import Settings
 from digest.evaluate import evaluate_digest
 from digest.judges import get_judge
-from digest.render import write_briefing
+from digest.render.markdown import write_briefing
 
 NOW = datetime(2026, 5, 22, tzinfo=UTC)
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from digest.brief import build_briefing
+from digest.write.brief import build_briefing
 from digest.briefing import Briefing, Citation, CitedSentence, Passage, Source
 from digest.evaluate import evaluate_briefing, evaluate_digest
 from digest.models import Chunk, StoredArticle
-from digest.render import write_briefing
+from digest.render.markdown import write_briefing
 
 ARTICLE = (
     "Putin arrived in Tianjin on Wednesday. He was greeted with a red carpet at the port. "

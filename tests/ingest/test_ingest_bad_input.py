@@ -22,9 +22,9 @@ from ingest_helpers import (
 )
 from typer.testing import CliRunner
 
-from digest.embed import MiniLMEmbedder
+from digest.ingest.embed import MiniLMEmbedder
 from digest.errors import SourceError
-from digest.ingest import ingest
+from digest.ingest.pipeline import ingest
 from digest.store import Store, open_client
 
 GOOD = article_md("Harbour reopens", generated_body(1, paragraphs=1),
@@ -171,7 +171,7 @@ def test_unreadable_file_is_reported(tmp_path: Path, embedder: MiniLMEmbedder) -
     """A path that exists but cannot be read (a directory named like a file) fails alone."""
     odd = tmp_path / "folder.md"
     odd.mkdir()
-    from digest.readers import read_file
+    from digest.ingest.readers import read_file
 
     (result,) = list(read_file(odd, None))
     assert isinstance(result, SourceError) and result.source == str(odd)

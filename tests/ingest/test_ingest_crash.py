@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ingest_helpers import article_md, generated_body
 
-from digest.embed import MiniLMEmbedder
-from digest.ingest import ingest
+from digest.ingest.embed import MiniLMEmbedder
+from digest.ingest.pipeline import ingest
 from digest.store import Store, open_client
 
 ARTICLES = 150  # > 2 embedding batches (64 chunks each), so the kill lands mid-run

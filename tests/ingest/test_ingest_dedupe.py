@@ -7,10 +7,10 @@ from pathlib import Path
 from ingest_helpers import run_cli
 from typer.testing import CliRunner
 
-from digest import dedupe
-from digest.ingest import forget, ingest
+from digest.ingest import dedupe
+from digest.ingest.pipeline import forget, ingest
 from digest.models import Article
-from digest.readers import read_file
+from digest.ingest.readers import read_file
 from digest.store import Store
 
 CORPUS = Path(__file__).resolve().parents[2] / "seeds" / "corpus"

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from ingest_helpers import FIXTURES, LocalServer
 
-from digest.fetch import Fetcher, canonical_url
-from digest.ingest import ingest
+from digest.ingest.fetch import Fetcher, canonical_url
+from digest.ingest.pipeline import ingest
 from digest.store import Store
 
 ARTICLE_HTML = (FIXTURES / "article_jsonld.html").read_bytes()

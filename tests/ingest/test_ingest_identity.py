@@ -9,8 +9,8 @@ from pathlib import Path
 from ingest_helpers import article_md, generated_body, ingest_json, run_cli
 from typer.testing import CliRunner
 
-from digest.embed import MiniLMEmbedder
-from digest.ingest import ingest
+from digest.ingest.embed import MiniLMEmbedder
+from digest.ingest.pipeline import ingest
 from digest.store import Store, open_client
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from ingest_helpers import FIXTURES
 
 from digest.errors import SourceError
 from digest.models import Article
-from digest.readers import expand, read_file
+from digest.ingest.readers import expand, read_file
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "seeds" / "corpus"

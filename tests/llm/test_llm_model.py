@@ -9,7 +9,7 @@ from digest.config import Settings
 from digest.errors import ConfigError
 from digest.llm import build_chat_model, estimate_cost, price_for
 from digest.models import Chunk, StoredArticle
-from digest.write_llm import show_passages
+from digest.write.llm import show_passages
 
 
 def test_chat_model_from_settings_has_our_timeout_and_no_client_retries() -> None:

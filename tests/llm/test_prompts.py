@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 
 from digest.errors import ConfigError
-from digest.prompts import DEFAULT_PROMPTS_DIR, fence, load_prompt
-from digest.write_llm import prompt_versions
+from digest.prompts import default_prompts_dir, fence, load_prompt
+from digest.write.llm import prompt_versions
 
 
 def test_shipped_writer_prompts_load_with_their_sha256() -> None:
     versions = prompt_versions()
     assert set(versions) == {"brief_system", "brief_user", "brief_repair"}
     for name, sha in versions.items():
-        source = (DEFAULT_PROMPTS_DIR / f"{name}.j2").read_bytes()
+        source = (default_prompts_dir() / f"{name}.j2").read_bytes()
         assert sha == hashlib.sha256(source).hexdigest()
 
 

@@ -14,7 +14,7 @@ from openai_stub import OpenAIStub, error, reply, slow
 from digest.briefing import Passage
 from digest.errors import LLMError
 from digest.llm import estimate_cost
-from digest.write_llm import write_llm
+from digest.write.llm import write_llm
 
 Make = Callable[..., ChatOpenAI]
 

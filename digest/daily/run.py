@@ -32,15 +32,15 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from digest.briefing import Briefing
-from digest.daily_render import render_daily
-from digest.daily_write import SectionWriter, write_sections
+from digest.render.daily import render_daily
+from digest.write.sections import SectionWriter, write_sections
 from digest.errors import LockedError
-from digest.fetch import Fetcher
-from digest.ingest import IngestOptions, IngestReport, ingest
+from digest.ingest.fetch import Fetcher
+from digest.ingest.pipeline import IngestOptions, IngestReport, ingest
 from digest.models import StoredArticle
-from digest.project import Project
-from digest.render import write_atomic
-from digest.runs import (
+from digest.daily.project import Project
+from digest.render.markdown import write_atomic
+from digest.daily.runs import (
     FailedSource,
     RunRecord,
     Window,
@@ -50,7 +50,7 @@ from digest.runs import (
     read_records,
 )
 from digest.store import Store, date_where
-from digest.stories import Story, group_stories, select_stories
+from digest.daily.stories import Story, group_stories, select_stories
 
 logger = logging.getLogger(__name__)
 

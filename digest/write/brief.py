@@ -16,10 +16,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from digest.briefing import Briefing, Passage, WriterResult, describe_window
-from digest.cite import number_citations
+from digest.write.cite import number_citations
 from digest.errors import CitationError, ConfigError
-from digest.extractive import write_extractive
-from digest.retrieve import NothingToBriefError, StoreRetriever
+from digest.write.extractive import write_extractive
+from digest.write.retrieve import NothingToBriefError, StoreRetriever
 from digest.store import Store
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def _write(
                 "a compatible server), or use --writer extractive"
             )
         try:
-            from digest.write_llm import write_llm
+            from digest.write.llm import write_llm
         except ImportError as exc:  # the LLM writer is an optional module of this package
             raise ConfigError(
                 f"the LLM writer is not available ({exc}); use --writer extractive"

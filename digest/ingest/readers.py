@@ -24,7 +24,7 @@ from dateutil import parser as dateparser
 from lxml import etree
 
 from digest.errors import SourceError
-from digest.fetch import Fetcher, canonical_url
+from digest.ingest.fetch import Fetcher, canonical_url
 from digest.models import Article
 
 logger = logging.getLogger(__name__)

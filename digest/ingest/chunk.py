@@ -20,7 +20,7 @@ from langchain_text_splitters import TextSplitter
 
 from digest.errors import ConfigError
 from digest.models import Article, Chunk
-from digest.sentences import split_sentences
+from digest.ingest.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 

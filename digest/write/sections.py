@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from digest.briefing import Briefing, DraftSentence, Dropped, Passage, Usage, WriterResult
-from digest.cite import number_citations
-from digest.embed import Embedder
+from digest.write.cite import number_citations
+from digest.ingest.embed import Embedder
 from digest.models import Hit
-from digest.retrieve import as_passages, default_per_outlet, mmr_select
+from digest.write.retrieve import as_passages, default_per_outlet, mmr_select
 from digest.store import Store, date_where
-from digest.stories import Story
+from digest.daily.stories import Story
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class SectionWriter:
 
 def extractive_writer(embedder: Embedder) -> SectionWriter:
     """The offline writer (verbatim, cited sentences; no network)."""
-    from digest.extractive import write_extractive
+    from digest.write.extractive import write_extractive
 
     return SectionWriter("extractive", None,
                          lambda passages: write_extractive(passages, embedder=embedder))
@@ -45,7 +45,7 @@ def extractive_writer(embedder: Embedder) -> SectionWriter:
 
 def llm_writer(chat_model: Any, model: str | None) -> SectionWriter:
     """The LLM writer through an injected LangChain chat model."""
-    from digest.write_llm import write_llm
+    from digest.write.llm import write_llm
 
     return SectionWriter("llm", model,
                          lambda passages: write_llm(passages, topic=None, chat_model=chat_model))

@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from digest.errors import ConfigError
-from digest.project import Project
+from digest.daily.project import Project
 
 logger = logging.getLogger(__name__)
 

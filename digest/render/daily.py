@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from digest.briefing import Briefing
-from digest.render import header, markdown_context, md_escape, render_html, render_json
+from digest.render.markdown import header, markdown_context, md_escape, render_html, render_json
 
 NO_NEWS = "No new coverage in this window."
 NO_SENTENCES = "No citable sentence could be drawn from this window's articles."
@@ -22,7 +22,7 @@ NO_SENTENCES = "No citable sentence could be drawn from this window's articles."
 
 def _template() -> jinja2.Template:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("digest", "templates"), undefined=jinja2.StrictUndefined,
+        loader=jinja2.PackageLoader("digest.render", "templates"), undefined=jinja2.StrictUndefined,
         autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
     return env.get_template("daily.md.j2")

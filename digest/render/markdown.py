@@ -32,7 +32,7 @@ _END = re.compile(r"([.!?]+)([\"”’')]*)$")
 
 def _env(autoescape: bool) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("digest", "templates"),
+        loader=jinja2.PackageLoader("digest.render", "templates"),
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         keep_trailing_newline=True,
@@ -135,7 +135,7 @@ def render_json(briefing: Briefing) -> str:
 
 
 def render_html(briefing: Briefing) -> str:
-    from digest.render_html import html_context
+    from digest.render.html import html_context
 
     return _env(True).get_template("brief.html.j2").render(**html_context(briefing))
 

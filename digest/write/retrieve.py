@@ -34,7 +34,7 @@ from digest.briefing import Passage
 from digest.errors import DigestError
 from digest.models import Hit, StoredArticle
 from digest.store import Store, date_where
-from digest.stories import top_stories
+from digest.daily.stories import top_stories
 
 logger = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from digest.briefing import DraftSentence, Passage, Usage, WriterResult
-from digest.differences import Claim, difference_drafts, find_differences
-from digest.embed import Embedder
+from digest.write.differences import Claim, difference_drafts, find_differences
+from digest.ingest.embed import Embedder
 from digest.models import StoredArticle
-from digest.sentences import split_sentences
+from digest.ingest.sentences import split_sentences
 
 _DATELINE = re.compile(
     r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?(?:\s*\([^)]*\))?\s*[—–]\s+"
