@@ -6,13 +6,15 @@ HTTP server without monkeypatching.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from digest.config import Settings
-from digest.ingest.embed import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from digest.errors import ConfigError
+from digest.ingest.embed import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from digest.ingest.fetch import Fetcher
 from digest.store import Store, open_client
+from digest.write.writer import Writer
 
 
 def build_openai_client(settings: Settings) -> Any:
@@ -56,3 +58,34 @@ def build_fetcher(settings: Settings) -> Fetcher:
         max_bytes=settings.http_max_bytes,
         user_agent=settings.user_agent,
     )
+
+
+def writer_name(settings: Settings, name: str | None = None) -> str:
+    """The writer to use: ``name`` if given, else ``settings.writer``; ``auto`` resolves here.
+
+    The one place the default is decided (documented in the README): ``auto`` is the LLM
+    writer when an LLM is configured (``OPENAI_API_KEY`` or ``OPENAI_BASE_URL``), otherwise the
+    offline extractive writer. ``digest brief`` and ``digest daily`` both come through here.
+    """
+    chosen = name or settings.writer
+    if chosen == "auto":
+        chosen = "llm" if settings.openai_api_key or settings.openai_base_url else "extractive"
+    if chosen not in ("llm", "extractive"):
+        raise ConfigError(f"unknown writer {chosen!r}: use llm or extractive")
+    return chosen
+
+
+def build_writer(
+    settings: Settings, embedder: Embedder, name: str | None = None, model: str | None = None,
+    prompts_dir: Path | None = None,
+) -> Writer:
+    """The writer ``brief`` and ``daily`` call; ``model`` overrides ``settings.llm_model``."""
+    chosen = writer_name(settings, name)
+    if chosen == "extractive":
+        from digest.write.extractive import ExtractiveWriter
+
+        return ExtractiveWriter(embedder)
+    from digest.llm import build_chat_model
+    from digest.write.llm import LLMWriter
+
+    return LLMWriter(build_chat_model(settings, model), model or settings.llm_model, prompts_dir)

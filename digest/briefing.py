@@ -143,6 +143,8 @@ class Briefing(BaseModel):
     generated_at: datetime
     writer: str
     model: str | None = None
+    prompts: dict[str, str] = Field(
+        default_factory=dict, description="prompt template name -> sha256 (LLM writer)")
     sentences: list[CitedSentence]
     sources: list[Source]
     passages: list[Passage] = Field(default_factory=list)

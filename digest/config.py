@@ -14,7 +14,6 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-
 def _default_home() -> Path:
     return Path(user_data_dir("digest", appauthor=False))
 
@@ -47,6 +46,8 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("DIGEST_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )
+    writer: Literal["auto", "llm", "extractive"] = Field(
+        default="auto", description="auto: llm when OPENAI_API_KEY/OPENAI_BASE_URL is set")
     llm_model: str = "gpt-4o-mini"
     llm_timeout: float = 60.0
 

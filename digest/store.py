@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from digest.ingest.embed import Embedder
 from digest.errors import EmbeddingMismatchError, StoreError
-from digest.filters import ArticleFilter, Where, as_where, epoch_seconds, date_where
+from digest.filters import ArticleFilter, Where, as_where, date_where, epoch_seconds
+from digest.ingest.embed import Embedder
 from digest.models import Article, Chunk, Hit, StoredArticle
 
 logger = logging.getLogger(__name__)

@@ -91,8 +91,8 @@ def worker(root: Path) -> dict[str, Any]:
     import digest.daily.run as daily
     from digest.app import build_store
     from digest.config import Settings
-    from digest.write.sections import extractive_writer
     from digest.daily.project import load_project
+    from digest.write.extractive import ExtractiveWriter
 
     seconds: dict[str, float] = {"imports": time.perf_counter() - t0}
     cpu: dict[str, float] = {}  # process CPU seconds per stage: less skewed by a busy machine
@@ -121,7 +121,7 @@ def worker(root: Path) -> dict[str, Any]:
     store.embedder.embed(["warm-up"])
     seconds["open store + model"] = time.perf_counter() - start
     wrap(store, "article_vectors", "clustering: vectors")
-    writer = extractive_writer(store.embedder)
+    writer = ExtractiveWriter(store.embedder)
     rss_before = _self_rss()
     model_before = store.embedder.seconds
     start, cpu_start = time.perf_counter(), time.process_time()

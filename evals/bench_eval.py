@@ -91,20 +91,21 @@ def main() -> int:
     parser.add_argument("--topic", default="Putin visit to China")
     args = parser.parse_args()
 
-    from digest.write.brief import build_briefing
     from digest.config import Settings
-    from digest.ingest.embed import MiniLMEmbedder
     from digest.evaluate import evaluate_digest
+    from digest.ingest.embed import MiniLMEmbedder
     from digest.ingest.pipeline import IngestOptions, ingest
     from digest.judges import get_judge
     from digest.render.markdown import render_markdown
     from digest.store import Store, open_client
+    from digest.write.brief import build_briefing
+from digest.write.extractive import ExtractiveWriter
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(open_client(path=f"{tmp}/chroma"), MiniLMEmbedder())
         ingest([str(REPO / "seeds" / "corpus")], store=store, fetcher=None,
                options=IngestOptions())
-        briefing = build_briefing(store, topic=args.topic, writer="extractive", now=NOW)
+        briefing = build_briefing(store, topic=args.topic, writer=ExtractiveWriter(store.embedder), now=NOW)
         markdown = render_markdown(briefing)
         judge = get_judge(args.judge, Settings(home=Path(tmp)))
         calls = 0

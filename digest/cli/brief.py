@@ -1,8 +1,8 @@
 """``digest brief``: a cited, neutral briefing on a topic or on the period's top stories.
 
-Default writer: ``llm`` when an LLM is configured (``OPENAI_API_KEY`` or ``OPENAI_BASE_URL``),
-otherwise the offline ``extractive`` writer, so a fresh machine with no key still gets a
-digest and a configured one gets prose. ``--writer`` overrides either way.
+The writer default is decided once, in :func:`digest.app.writer_name` (``DIGEST_WRITER``,
+default ``auto``: the LLM writer when an LLM is configured, otherwise the offline extractive
+writer); ``--writer`` overrides it.
 """
 
 from __future__ import annotations
@@ -10,17 +10,16 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from digest import app as composition
-from digest.write.brief import build_briefing
 from digest.cli.common import app, console, date_option, guard, load_settings
-from digest.config import Settings
 from digest.errors import ConfigError
 from digest.ingest.readers import parse_date
 from digest.render.markdown import Format, render, write_briefing
+from digest.write.brief import build_briefing
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -36,16 +35,6 @@ def parse_since(value: str, now: datetime) -> datetime:
     if parsed is None:
         raise ConfigError(f"--since {value!r}: use a duration like 2d, 12h, 1w or a date")
     return parsed
-
-
-def _chat_model(settings: Settings, model: str | None) -> Any:
-    try:
-        from digest.llm import build_chat_model
-    except ImportError as exc:
-        raise ConfigError(
-            f"the LLM writer is not available ({exc}); use --writer extractive"
-        ) from exc
-    return build_chat_model(settings, model)
 
 
 @app.command("brief")
@@ -80,18 +69,15 @@ def brief_cmd(
             raise ConfigError("give either --since or --from, not both")
         start = parse_since(since, clock) if since else date_option(date_from, "--from")
         end = date_option(date_to, "--to", end_of_day=True)
-        chosen = writer or ("llm" if settings.openai_api_key or settings.openai_base_url
-                            else "extractive")
-        if chosen not in ("llm", "extractive"):
-            raise ConfigError(f"--writer {chosen!r}: use llm or extractive")
         suffix = output.suffix.lower() if output else ""
         form = fmt or _SUFFIX_FORMATS.get(suffix, "md")
         if form not in ("md", "json", "html"):
             raise ConfigError(f"--format {form!r}: use md, json or html")
-        chat_model = _chat_model(settings, model) if chosen == "llm" else None
+        store = composition.build_store(settings)
+        chosen = composition.build_writer(settings, store.embedder, writer, model)
         briefing = build_briefing(
-            composition.build_store(settings), topic=topic, since=start, until=end,
-            outlet=outlet, k=k, writer=chosen, chat_model=chat_model, now=clock,  # type: ignore[arg-type]
+            store, topic=topic, since=start, until=end, outlet=outlet, k=k, writer=chosen,
+            now=clock,
         )
         if output is None:
             typer.echo(render(briefing, form), nl=False)  # type: ignore[arg-type]

@@ -13,12 +13,8 @@ import typer
 
 from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
-from digest.daily.run import DailyResult, is_running, run_daily
-from digest.write.sections import SectionWriter, extractive_writer, llm_writer
-from digest.ingest.embed import Embedder
-from digest.errors import ConfigError
-from digest.ingest.pipeline import IngestOptions
 from digest.daily.project import PROJECT_FILE, Project, find_project, load_project, write_example
+from digest.daily.run import DailyResult, is_running, run_daily
 from digest.daily.runs import RunRecord, read_records, runs
 from digest.daily.schedule import (
     CrontabCommand,
@@ -33,6 +29,10 @@ from digest.daily.schedule import (
     run_systemctl,
     systemd_units,
 )
+from digest.errors import ConfigError
+from digest.ingest.embed import Embedder
+from digest.ingest.pipeline import IngestOptions
+from digest.write.writer import Writer
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help=f"project file (default: ./{PROJECT_FILE})")
@@ -56,14 +56,9 @@ def init_cmd(
     out.print(f"wrote {written}; edit its sources, then run `digest daily`")
 
 
-def _writer(ctx: typer.Context, project: Project, embedder: Embedder) -> SectionWriter:
-    if project.writer == "extractive":
-        return extractive_writer(embedder)
-    from digest.llm import build_chat_model
-
-    settings = load_settings(ctx)
-    model = project.model or settings.llm_model
-    return llm_writer(build_chat_model(settings, model), model)
+def _writer(ctx: typer.Context, project: Project, embedder: Embedder) -> Writer:
+    """The project's writer (``writer`` in digest.toml), else the settings' default."""
+    return composition.build_writer(load_settings(ctx), embedder, project.writer, project.model)
 
 
 def _parse_now(value: str | None) -> datetime:

@@ -77,7 +77,7 @@ class Project(BaseModel):
     timezone: str = "UTC"
     window: Literal["since-last-run", "day"] = "since-last-run"
     max_hours: float = Field(default=24.0, gt=0, le=24 * 31)
-    writer: Literal["extractive", "llm"] = "extractive"
+    writer: Literal["auto", "extractive", "llm"] | None = None  # None: the settings' default
     model: str | None = None
     stories: int = Field(default=5, ge=1, le=50)
     passages_per_story: int = Field(default=8, ge=1, le=50)

@@ -32,14 +32,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from digest.briefing import Briefing
-from digest.render.daily import render_daily
-from digest.write.sections import SectionWriter, write_sections
-from digest.errors import LockedError
-from digest.ingest.fetch import Fetcher
-from digest.ingest.pipeline import IngestOptions, IngestReport, ingest
-from digest.models import StoredArticle
 from digest.daily.project import Project
-from digest.render.markdown import write_atomic
 from digest.daily.runs import (
     FailedSource,
     RunRecord,
@@ -49,8 +42,16 @@ from digest.daily.runs import (
     plan_window,
     read_records,
 )
-from digest.store import Store, date_where
 from digest.daily.stories import Story, group_stories, select_stories
+from digest.errors import LockedError
+from digest.ingest.fetch import Fetcher
+from digest.ingest.pipeline import IngestOptions, IngestReport, ingest
+from digest.models import StoredArticle
+from digest.render.daily import render_daily
+from digest.render.markdown import write_atomic
+from digest.store import Store, date_where
+from digest.write.sections import write_sections
+from digest.write.writer import Writer
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def run_daily(
     *,
     store: Store,
     fetcher: Fetcher | None,
-    writer: SectionWriter,
+    writer: Writer,
     now: datetime,
     backfill: date | None = None,
     ingest_options: IngestOptions | None = None,
@@ -114,7 +115,7 @@ def is_running(project: Project) -> bool:
 
 
 def _locked_run(
-    project: Project, *, store: Store, fetcher: Fetcher | None, writer: SectionWriter,
+    project: Project, *, store: Store, fetcher: Fetcher | None, writer: Writer,
     now: datetime, backfill: date | None, ingest_options: IngestOptions | None,
     fault: Fault | None,
 ) -> DailyResult:
@@ -124,7 +125,7 @@ def _locked_run(
     record = RunRecord(
         run_id=uuid.uuid4().hex[:12], event="start", digest_date=window.digest_date,
         started_at=now, window_start=window.start, window_end=window.end,
-        backfill=window.backfill, writer=writer.name, model=writer.model,
+        backfill=window.backfill, writer=writer.name, model=writer.model, prompts=writer.prompts,
     )
     append_record(project.runs_file, record)
     _remove_stale_temps(project.output_dir)
@@ -146,7 +147,7 @@ def _locked_run(
 
 
 def _work(
-    project: Project, store: Store, fetcher: Fetcher | None, writer: SectionWriter,
+    project: Project, store: Store, fetcher: Fetcher | None, writer: Writer,
     window: Window, record: RunRecord, records: list[RunRecord],
     ingest_options: IngestOptions | None, fault: Fault,
 ) -> DailyResult:
@@ -205,7 +206,7 @@ def _work(
 
 
 def _briefing(
-    project: Project, store: Store, writer: SectionWriter, window: Window,
+    project: Project, store: Store, writer: Writer, window: Window,
     stories: list[Story], failures: list[FailedSource], missing_topics: list[str],
     left_out: list[Story],
 ) -> Briefing:
@@ -219,7 +220,8 @@ def _briefing(
         title=f"Daily digest — {window.digest_date.isoformat()}",
         window_start=window.start.astimezone(UTC), window_end=window.end.astimezone(UTC),
         generated_at=window.end.astimezone(UTC),  # data-derived: never the wall clock
-        writer=writer.name, model=writer.model, sentences=[], sources=[], notes=notes,
+        writer=writer.name, model=writer.model, prompts=writer.prompts, sentences=[], sources=[],
+        notes=notes,
     )
     if not stories:
         return empty
@@ -229,7 +231,7 @@ def _briefing(
 
 def _fingerprint(project: Project, window: Window, articles: list[StoredArticle],
                  failures: list[FailedSource],
-                 writer: SectionWriter) -> str:
+                 writer: Writer) -> str:
     """What the digest's content depends on, except the window's end (see module docstring)."""
     basis = {
         "version": FINGERPRINT_VERSION,
@@ -238,6 +240,7 @@ def _fingerprint(project: Project, window: Window, articles: list[StoredArticle]
         "articles": sorted((a.id, a.content_hash, a.duplicate_of or "") for a in articles),
         "failures": sorted((f.source, f.reason) for f in failures),
         "writer": [writer.name, writer.model],
+        "prompts": writer.prompts,
         "settings": project.model_dump(mode="json", include={
             "stories", "passages_per_story", "topics", "html", "timezone", "no_news",
             "story_similarity"}),

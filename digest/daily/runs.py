@@ -23,8 +23,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from digest.errors import ConfigError
 from digest.daily.project import Project
+from digest.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class RunRecord(BaseModel):
     sentences: int = 0
     writer: str = ""
     model: str | None = None
+    prompts: dict[str, str] = Field(default_factory=dict, description="template -> sha256")
     prompt_tokens: int = 0
     completion_tokens: int = 0
     duration_s: float = 0.0

@@ -29,8 +29,8 @@ from digest.briefing import Briefing
 from digest.errors import CitationError, SourceError
 from digest.evaluate.models import ParsedDigest, SourceInfo, SourceRef
 from digest.ingest.fetch import canonical_url
-from digest.models import Article
 from digest.ingest.readers import read_file
+from digest.models import Article
 from digest.store import Store
 
 logger = logging.getLogger(__name__)

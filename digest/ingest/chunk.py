@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from langchain_text_splitters import TextSplitter
 
 from digest.errors import ConfigError
-from digest.models import Article, Chunk
 from digest.ingest.sentences import split_sentences
+from digest.models import Article, Chunk
 
 logger = logging.getLogger(__name__)
 

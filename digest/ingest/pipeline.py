@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from digest.errors import SourceError
 from digest.ingest import dedupe
 from digest.ingest.chunk import chunk_article
 from digest.ingest.embed import Embedder
-from digest.errors import SourceError
 from digest.ingest.fetch import Fetcher, canonical_url
-from digest.models import Article, Chunk
 from digest.ingest.readers import expand, read_file, read_url
+from digest.models import Article, Chunk
 from digest.store import ArticleWrite, Store
 
 logger = logging.getLogger(__name__)

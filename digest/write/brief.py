@@ -1,7 +1,8 @@
 """``digest brief`` as one library call: retrieve -> write -> number citations -> Briefing.
 
-The writer is chosen by name and both return the same :class:`WriterResult` (drafts citing
-passage ids), so numbering, the Sources list and the "dropped" record are one code path.
+The writer arrives built (:func:`digest.app.build_writer`); every writer returns the same
+:class:`WriterResult` (drafts citing passage ids), so numbering, the Sources list and the
+"dropped" record are one code path for ``brief`` and ``daily``.
 Nothing is written here; rendering and files are :mod:`digest.render`'s job.
 
 Failure is explicit: no passage for the topic/window raises :class:`NothingToBriefError`, a
@@ -13,40 +14,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Literal
 
-from digest.briefing import Briefing, Passage, WriterResult, describe_window
-from digest.write.cite import number_citations
-from digest.errors import CitationError, ConfigError
-from digest.write.extractive import write_extractive
-from digest.write.retrieve import NothingToBriefError, StoreRetriever
+from digest.briefing import Briefing, describe_window
+from digest.errors import CitationError
 from digest.store import Store
+from digest.write.cite import number_citations
+from digest.write.retrieve import NothingToBriefError, StoreRetriever
+from digest.write.writer import Writer
 
 logger = logging.getLogger(__name__)
-
-Writer = Literal["llm", "extractive"]
-
-
-def _write(
-    writer: Writer, passages: list[Passage], *, store: Store, topic: str | None, chat_model: Any
-) -> WriterResult:
-    if writer == "extractive":
-        return write_extractive(passages, embedder=store.embedder, topic=topic)
-    if writer == "llm":
-        if chat_model is None:
-            raise ConfigError(
-                "the LLM writer needs a chat model: set OPENAI_API_KEY (and OPENAI_BASE_URL for "
-                "a compatible server), or use --writer extractive"
-            )
-        try:
-            from digest.write.llm import write_llm
-        except ImportError as exc:  # the LLM writer is an optional module of this package
-            raise ConfigError(
-                f"the LLM writer is not available ({exc}); use --writer extractive"
-            ) from exc
-        return write_llm(passages, topic=topic, chat_model=chat_model)
-    raise ConfigError(f"unknown writer {writer!r}: use 'llm' or 'extractive'")
-
 
 def build_briefing(
     store: Store,
@@ -56,8 +32,7 @@ def build_briefing(
     until: datetime | None = None,
     outlet: str | None = None,
     k: int = 12,
-    writer: Writer = "extractive",
-    chat_model: Any = None,
+    writer: Writer,
     now: datetime,
     per_outlet: int | None = None,
 ) -> Briefing:
@@ -77,12 +52,12 @@ def build_briefing(
         )
     logger.info("%d passages from %d articles", len(passages),
                 len({p.article.id for p in passages}))
-    result = _write(writer, passages, store=store, topic=topic, chat_model=chat_model)
+    result = writer.write(passages, topic)
     sentences, sources, dropped = number_citations(result.drafts, passages)
     dropped = [*result.dropped, *dropped]
     if not sentences:
         raise CitationError(
-            f"the {writer} writer produced no sentence with a valid citation "
+            f"the {writer.name} writer produced no sentence with a valid citation "
             f"({len(dropped)} dropped); no digest was written"
         )
     if not any(s.section == "summary" for s in sentences):
@@ -93,8 +68,9 @@ def build_briefing(
         window_start=since,
         window_end=until,
         generated_at=now,
-        writer=writer,
-        model=result.model,
+        writer=writer.name,
+        model=result.model or writer.model,
+        prompts=writer.prompts,
         sentences=sentences,
         sources=sources,
         passages=passages,

@@ -27,10 +27,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from digest.briefing import DraftSentence, Passage, Usage, WriterResult
-from digest.write.differences import Claim, difference_drafts, find_differences
 from digest.ingest.embed import Embedder
-from digest.models import StoredArticle
 from digest.ingest.sentences import split_sentences
+from digest.models import StoredArticle
+from digest.write.differences import Claim, difference_drafts, find_differences
+from digest.write.mmr import mmr_pick
 
 _DATELINE = re.compile(
     r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?(?:\s*\([^)]*\))?\s*[—–]\s+"
@@ -141,30 +142,18 @@ def _headline(scores: np.ndarray, sentences: list[_Sentence]) -> int:
 
 def _mmr(scores: np.ndarray, vectors: np.ndarray, sentences: list[_Sentence], n: int,
          chosen: list[int]) -> list[int]:
-    chosen = list(chosen)
-    per_article: dict[str, int] = {}
-    for i in chosen:
-        article = sentences[i].passage.article.id
-        per_article[article] = per_article.get(article, 0) + 1
+    """Up to ``n`` sentences: high agreement, not redundant, at most PER_ARTICLE per article."""
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], sentences[i].passage.id,
                                                           sentences[i].start))
-    while len(chosen) < n:
-        best, best_value = None, -np.inf
-        for i in order:
-            if i in chosen or per_article.get(sentences[i].passage.article.id, 0) >= PER_ARTICLE:
-                continue
-            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
-            if redundancy > REDUNDANT:
-                continue
-            value = LAMBDA * scores[i] - (1 - LAMBDA) * redundancy
-            if value > best_value:
-                best, best_value = i, value
-        if best is None:
-            break
-        chosen.append(best)
-        article = sentences[best].passage.article.id
-        per_article[article] = per_article.get(article, 0) + 1
-    return chosen
+    rank = {i: r for r, i in enumerate(order)}
+
+    def allowed(r: int, picked: list[int]) -> bool:
+        article = sentences[order[r]].passage.article.id
+        return sum(sentences[order[j]].passage.article.id == article for j in picked) < PER_ARTICLE
+
+    picked = mmr_pick(scores[order], vectors[order], n, lambda_mult=LAMBDA, allowed=allowed,
+                      max_redundancy=REDUNDANT, chosen=[rank[i] for i in chosen])
+    return [order[r] for r in picked]
 
 
 def _reading_order(sentence: _Sentence) -> tuple[object, ...]:
@@ -203,3 +192,17 @@ def write_extractive(
     ]
     drafts += difference_drafts(find_differences(claims, vectors))
     return WriterResult(drafts=drafts, usage=Usage(), model=None)
+
+
+class ExtractiveWriter:
+    """The offline :class:`~digest.write.writer.Writer`: verbatim source sentences, no network."""
+
+    name = "extractive"
+    model: str | None = None
+    prompts: dict[str, str] = {}
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def write(self, passages: list[Passage], topic: str | None) -> WriterResult:
+        return write_extractive(passages, embedder=self.embedder, topic=topic)

@@ -268,3 +268,24 @@ def write_llm(
                 len(drafts), len(dropped), usage.requests, usage.prompt_tokens,
                 usage.completion_tokens)
     return WriterResult(drafts=drafts, dropped=dropped, usage=usage, model=meter.model)
+
+
+class LLMWriter:
+    """The LLM :class:`~digest.write.writer.Writer` over an injected LangChain chat model.
+
+    ``prompts`` (template name -> sha256) is recorded in the sidecar, the run record and the
+    daily fingerprint, so a changed prompt is visible and makes the next daily run rewrite.
+    """
+
+    name = "llm"
+
+    def __init__(self, chat_model: BaseChatModel, model: str | None = None,
+                 prompts_dir: Path | None = None) -> None:
+        self.chat_model = chat_model
+        self.model = model or getattr(chat_model, "model_name", None)
+        self.prompts_dir = prompts_dir
+        self.prompts = prompt_versions(prompts_dir)
+
+    def write(self, passages: list[Passage], topic: str | None) -> WriterResult:
+        return write_llm(passages, topic=topic, chat_model=self.chat_model,
+                         prompts_dir=self.prompts_dir)

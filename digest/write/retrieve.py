@@ -31,10 +31,11 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from digest.briefing import Passage
+from digest.daily.stories import top_stories
 from digest.errors import DigestError
 from digest.models import Hit, StoredArticle
 from digest.store import Store, date_where
-from digest.daily.stories import top_stories
+from digest.write.mmr import mmr_pick
 
 logger = logging.getLogger(__name__)
 
@@ -83,25 +84,19 @@ def mmr_select(
             group_owner.setdefault(group, hit.article.id)
     pool = [h for h in pool if group_owner[wire_group(h.article)] == h.article.id]
 
-    chosen: list[Hit] = []
     per = taken if taken is not None else {}
-    while pool and len(chosen) < k:
-        best, best_score = None, -math.inf
-        for hit in pool:
-            if per.get(_outlet(hit.article), 0) >= per_outlet:
-                continue
-            relevance = 1.0 - hit.distance
-            redundancy = max(
-                (float(vectors[hit.chunk.id] @ vectors[c.chunk.id]) for c in chosen), default=0.0
-            )
-            score = lambda_mult * relevance - (1 - lambda_mult) * redundancy
-            if score > best_score:
-                best, best_score = hit, score
-        if best is None:
-            break
-        chosen.append(best)
-        per[_outlet(best.article)] = per.get(_outlet(best.article), 0) + 1
-        pool.remove(best)
+
+    def allowed(i: int, picked: list[int]) -> bool:
+        outlet = _outlet(pool[i].article)
+        return per.get(outlet, 0) + sum(_outlet(pool[j].article) == outlet for j in picked) \
+            < per_outlet
+
+    matrix = np.stack([vectors[h.chunk.id] for h in pool]) if pool else np.zeros((0, 1))
+    picked = mmr_pick([1.0 - h.distance for h in pool], matrix, k,
+                      lambda_mult=lambda_mult, allowed=allowed)
+    chosen = [pool[i] for i in picked]
+    for hit in chosen:
+        per[_outlet(hit.article)] = per.get(_outlet(hit.article), 0) + 1
     return chosen
 
 

@@ -10,45 +10,17 @@ numbers follow reading order: story 1's sources first.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from digest.briefing import Briefing, DraftSentence, Dropped, Passage, Usage, WriterResult
-from digest.write.cite import number_citations
-from digest.ingest.embed import Embedder
-from digest.models import Hit
-from digest.write.retrieve import as_passages, default_per_outlet, mmr_select
-from digest.store import Store, date_where
 from digest.daily.stories import Story
+from digest.models import Hit
+from digest.store import Store, date_where
+from digest.write.cite import number_citations
+from digest.write.retrieve import as_passages, default_per_outlet, mmr_select
+from digest.write.writer import Writer
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SectionWriter:
-    """A writer for one story's passages, with the name and model the digest header shows."""
-
-    name: str
-    model: str | None
-    write: Callable[[list[Passage]], WriterResult]
-
-
-def extractive_writer(embedder: Embedder) -> SectionWriter:
-    """The offline writer (verbatim, cited sentences; no network)."""
-    from digest.write.extractive import write_extractive
-
-    return SectionWriter("extractive", None,
-                         lambda passages: write_extractive(passages, embedder=embedder))
-
-
-def llm_writer(chat_model: Any, model: str | None) -> SectionWriter:
-    """The LLM writer through an injected LangChain chat model."""
-    from digest.write.llm import write_llm
-
-    return SectionWriter("llm", model,
-                         lambda passages: write_llm(passages, topic=None, chat_model=chat_model))
 
 
 def story_passages(
@@ -81,7 +53,7 @@ def _add(total: Usage, part: Usage) -> Usage:
 
 
 def write_sections(
-    store: Store, writer: SectionWriter, stories: list[Story], empty: Briefing, *, k: int,
+    store: Store, writer: Writer, stories: list[Story], empty: Briefing, *, k: int,
     since: datetime, until: datetime,
 ) -> Briefing:
     """``empty`` (title, window, notes) filled with one section per story.
@@ -101,7 +73,7 @@ def write_sections(
     group_offset = 0
     for index, story in enumerate(stories):
         own = [p for p in passages if p.story == index]
-        result = writer.write(own) if own else WriterResult(drafts=[])
+        result = writer.write(own, None) if own else WriterResult(drafts=[])
         usage = _add(usage, result.usage)
         dropped += result.dropped
         if not result.drafts:

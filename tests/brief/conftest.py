@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from brief_helpers import NOW, TOPIC
 
-from digest.write.brief import build_briefing
 from digest.briefing import Briefing
 from digest.ingest.embed import MiniLMEmbedder
 from digest.store import Store, open_client
+from digest.write.brief import build_briefing
+from digest.write.extractive import ExtractiveWriter
 
 
 @pytest.fixture(scope="session")
@@ -25,4 +26,4 @@ def module_store(corpus_store_path: Path, embedder: MiniLMEmbedder) -> Store:
 
 @pytest.fixture(scope="session")
 def briefing(module_store: Store) -> Briefing:
-    return build_briefing(module_store, topic=TOPIC, k=12, writer="extractive", now=NOW)
+    return build_briefing(module_store, topic=TOPIC, k=12, writer=ExtractiveWriter(module_store.embedder), now=NOW)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from digest.briefing import DraftSentence, Passage
-from digest.write.cite import number_citations
 from digest.models import Chunk, StoredArticle
+from digest.write.cite import number_citations
 
 
 def _passage(pid: str, article: str, position: int = 0) -> Passage:

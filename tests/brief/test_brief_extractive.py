@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 import pytest
 from brief_helpers import NOW, TOPIC
 
-from digest.write.brief import build_briefing
 from digest.briefing import Briefing
-from digest.write.differences import features
-from digest.write.extractive import candidate_sentences
 from digest.render.markdown import render_json, render_markdown
-from digest.write.retrieve import StoreRetriever
 from digest.store import Store
+from digest.write.brief import build_briefing
+from digest.write.differences import features
+from digest.write.extractive import ExtractiveWriter, candidate_sentences
+from digest.write.retrieve import StoreRetriever
 
 _QUOTED = re.compile(r"“([^”]+)”")
 _OPINION = re.compile(r"^An (analysis|opinion) piece in .+ argues: “")
@@ -79,7 +79,7 @@ def test_where_sources_differ_reports_place_and_date_with_both_sides(briefing: B
 
 
 def test_output_is_deterministic(briefing: Briefing, module_store: Store) -> None:
-    again = build_briefing(module_store, topic=TOPIC, k=12, writer="extractive", now=NOW)
+    again = build_briefing(module_store, topic=TOPIC, k=12, writer=ExtractiveWriter(module_store.embedder), now=NOW)
     assert render_markdown(again) == render_markdown(briefing)
     assert render_json(again) == render_json(briefing)
 
@@ -117,7 +117,7 @@ def test_opinion_pieces_are_quoted_and_attributed(module_store: Store) -> None:
     briefing = build_briefing(module_store, topic="what Beijing wants from hosting both leaders",
                               since=datetime(2026, 5, 19, tzinfo=UTC),
                               until=datetime(2026, 5, 20, tzinfo=UTC),
-                              k=8, writer="extractive", now=NOW)
+                              k=8, writer=ExtractiveWriter(module_store.embedder), now=NOW)
     analysis = {a.id for a in module_store.articles() if (a.title or "").startswith("Analysis:")}
     from_analysis = [s for s in briefing.sentences
                      if {c.article_id for c in s.citations} & analysis]

@@ -9,8 +9,8 @@ import numpy as np
 from langchain_core.documents import Document
 
 from digest.models import Chunk, Hit, StoredArticle
-from digest.write.retrieve import StoreRetriever, mmr_select
 from digest.store import Store
+from digest.write.retrieve import StoreRetriever, mmr_select
 
 DAY19 = datetime(2026, 5, 19, tzinfo=UTC)
 DAY20 = datetime(2026, 5, 20, tzinfo=UTC)

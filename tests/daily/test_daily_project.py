@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.errors import ConfigError
 from digest.daily.project import EXAMPLE, find_project, load_project, write_example
+from digest.errors import ConfigError
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -9,11 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from daily_helpers import DAYS, Daily, article, deliver, evening, write_project
+from daily_helpers import DAYS, Daily, article, evening, write_project
 
 from digest.briefing import Briefing
-from digest.errors import LockedError
 from digest.daily.runs import read_records, runs
+from digest.errors import LockedError
 
 MARKER = re.compile(r"\[\d+(?:, \d+)*\]")
 
@@ -243,9 +243,10 @@ def test_run_records_carry_window_counts_writer_and_duration(three_days_root, em
 def test_writer_usage_and_uncovered_topics_reach_the_record_and_the_footer(
     tmp_path: Path, embedder
 ) -> None:
+    from daily_helpers import FunctionWriter
+
     from digest.briefing import DraftSentence, Usage, WriterResult
     from digest.daily.run import run_daily
-    from digest.write.sections import SectionWriter
 
     write_project(tmp_path / "p", more='topics = ["volcanic eruptions in Iceland"]')
     daily = Daily(tmp_path / "p", embedder)
@@ -261,7 +262,7 @@ def test_writer_usage_and_uncovered_topics_reach_the_record_and_the_footer(
         )
 
     result = run_daily(daily.project, store=daily.store, fetcher=None,
-                       writer=SectionWriter("llm", "stub-model", stub), now=evening(DAYS[0]))
+                       writer=FunctionWriter("llm", "stub-model", stub), now=evening(DAYS[0]))
 
     assert seen and all(ids for ids in seen)
     assert (result.record.writer, result.record.model) == ("llm", "stub-model")
@@ -280,9 +281,10 @@ def test_a_reprinted_wire_story_is_cited_to_its_original(three_days_root, embedd
 
 
 def test_a_bad_clause_drops_only_its_own_storys_joined_sentence(tmp_path: Path, embedder) -> None:
+    from daily_helpers import FunctionWriter
+
     from digest.briefing import DraftSentence, WriterResult
     from digest.daily.run import run_daily
-    from digest.write.sections import SectionWriter
 
     write_project(tmp_path / "p")
     daily = Daily(tmp_path / "p", embedder)
@@ -302,7 +304,7 @@ def test_a_bad_clause_drops_only_its_own_storys_joined_sentence(tmp_path: Path, 
         ])
 
     result = run_daily(daily.project, store=daily.store, fetcher=None,
-                       writer=SectionWriter("llm", "stub", stub), now=evening(DAYS[0]))
+                       writer=FunctionWriter("llm", "stub", stub), now=evening(DAYS[0]))
 
     briefing = result.briefing
     assert briefing is not None and len(briefing.stories) == 2

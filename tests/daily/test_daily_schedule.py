@@ -17,7 +17,6 @@ import pytest
 from typer.testing import CliRunner
 
 from digest.cli import app
-from digest.errors import ConfigError
 from digest.daily.schedule import (
     CrontabFile,
     ScheduleSpec,
@@ -30,6 +29,7 @@ from digest.daily.schedule import (
     remove_systemd,
     systemd_units,
 )
+from digest.errors import ConfigError
 
 
 @pytest.fixture

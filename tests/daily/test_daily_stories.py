@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from daily_helpers import Daily
 
+from digest.daily.stories import group_stories, select_stories
 from digest.models import StoredArticle
 from digest.store import date_where
-from digest.daily.stories import group_stories, select_stories
 
 T0 = datetime(2026, 5, 19, 8, 0, tzinfo=UTC)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from digest.errors import ConfigError
 from digest.daily.project import Project
 from digest.daily.runs import RunRecord, append_record, plan_window, read_records, runs
+from digest.errors import ConfigError
 
 NOW = datetime(2026, 5, 20, 7, 0, tzinfo=UTC)
 

@@ -8,11 +8,12 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from digest.write.brief import build_briefing
 from digest.config import Settings
 from digest.evaluate import evaluate_digest
 from digest.judges import get_judge
 from digest.render.markdown import write_briefing
+from digest.write.brief import build_briefing
+from digest.write.extractive import ExtractiveWriter
 
 NOW = datetime(2026, 5, 22, tzinfo=UTC)
 
@@ -21,7 +22,7 @@ def test_embedded_judge_supports_quotes_and_catches_a_changed_number(
     corpus_store, tmp_path: Path
 ) -> None:
     briefing = build_briefing(
-        corpus_store, topic="Putin visit to China", writer="extractive", now=NOW
+        corpus_store, topic="Putin visit to China", writer=ExtractiveWriter(corpus_store.embedder), now=NOW
     )
     path = tmp_path / "brief.md"
     write_briefing(briefing, path, "md")

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from digest.write.brief import build_briefing
 from digest.briefing import Briefing, Citation, CitedSentence, Passage, Source
 from digest.evaluate import evaluate_briefing, evaluate_digest
 from digest.models import Chunk, StoredArticle
 from digest.render.markdown import write_briefing
+from digest.write.brief import build_briefing
+from digest.write.extractive import ExtractiveWriter
 
 ARTICLE = (
     "Putin arrived in Tianjin on Wednesday. He was greeted with a red carpet at the port. "
@@ -105,7 +106,7 @@ def test_brief_pipeline_digest_checked_against_the_store(
     corpus_store, tmp_path: Path, judge
 ) -> None:
     briefing = build_briefing(
-        corpus_store, topic="Putin visit to China", writer="extractive", now=NOW
+        corpus_store, topic="Putin visit to China", writer=ExtractiveWriter(corpus_store.embedder), now=NOW
     )
     path = tmp_path / "brief.md"
     write_briefing(briefing, path, "md")
