@@ -38,10 +38,10 @@ def _worker(store_dir: str, topic: str, k: int) -> dict[str, Any]:
     """Stage timings of one briefing, in this process."""
     started = time.perf_counter()
     from digest.app import build_store
-    from digest.write.cite import number_citations
     from digest.config import Settings
-    from digest.write.extractive import write_extractive
     from digest.render.markdown import write_briefing
+    from digest.write.cite import number_citations
+    from digest.write.extractive import write_extractive
     from digest.write.retrieve import StoreRetriever
 
     timings: dict[str, float] = {"imports": time.perf_counter() - started}

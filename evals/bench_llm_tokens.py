@@ -51,9 +51,9 @@ from digest.briefing import Passage  # noqa: E402
 from digest.ingest.embed import MiniLMEmbedder, minilm_files  # noqa: E402
 from digest.ingest.pipeline import IngestOptions, ingest  # noqa: E402
 from digest.models import Hit  # noqa: E402
-from digest.write.retrieve import MIN_RELEVANCE, StoreRetriever, as_passages, wire_group  # noqa: E402
 from digest.store import Store, date_where, open_client  # noqa: E402
 from digest.write.llm import show_passages, write_llm  # noqa: E402
+from digest.write.retrieve import MIN_RELEVANCE, StoreRetriever, as_passages, wire_group  # noqa: E402
 
 SINCE = datetime(2026, 5, 18, tzinfo=UTC)
 UNTIL = datetime(2026, 5, 21, tzinfo=UTC)

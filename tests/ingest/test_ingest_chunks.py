@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.ingest.chunk import chunk_article
 from digest.errors import ConfigError
-from digest.models import Article
+from digest.ingest.chunk import chunk_article
 from digest.ingest.readers import read_file
+from digest.models import Article
 
 REPO = Path(__file__).resolve().parents[2]
 FILES = sorted(

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from digest.ingest import dedupe
 from digest.ingest.pipeline import forget, ingest
-from digest.models import Article
 from digest.ingest.readers import read_file
+from digest.models import Article
 from digest.store import Store
 
 CORPUS = Path(__file__).resolve().parents[2] / "seeds" / "corpus"

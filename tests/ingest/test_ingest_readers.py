@@ -9,8 +9,8 @@ from pathlib import Path
 from ingest_helpers import FIXTURES
 
 from digest.errors import SourceError
-from digest.models import Article
 from digest.ingest.readers import expand, read_file
+from digest.models import Article
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "seeds" / "corpus"
