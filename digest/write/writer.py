@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from digest.briefing import Passage, WriterResult
+from pydantic import BaseModel, ConfigDict
+
+from digest.briefing import DraftSentence, Passage, Usage, WriterResult
 
 
 @runtime_checkable
@@ -23,4 +25,29 @@ class Writer(Protocol):
 
     def write(self, passages: list[Passage], topic: str | None) -> WriterResult:
         """Draft sentences citing ``Passage.id`` values; never invents ids of its own."""
+        ...
+
+
+class RepairRequest(BaseModel):
+    """One sentence that failed verification, sent back to a writer that can repair.
+
+    ``evidence`` is the cited passages' best-matching span and ``verdict`` says what is wrong
+    in words the model can act on ("the passage says Tianjin; the sentence says Beijing").
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    passage_ids: list[str]
+    evidence: str
+    verdict: str
+
+
+@runtime_checkable
+class Repairer(Protocol):
+    """A writer that can rewrite failed sentences (the LLM writer; the extractive one cannot)."""
+
+    def repair(self, passages: list[Passage], topic: str | None,
+               requests: list[RepairRequest]) -> tuple[list[DraftSentence | None], Usage]:
+        """One batched request; the i-th draft repairs the i-th request, None if dropped."""
         ...
