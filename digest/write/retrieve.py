@@ -31,7 +31,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from digest.briefing import Passage
-from digest.daily.stories import top_stories
+from digest.daily.stories import Story, top_stories
 from digest.errors import DigestError
 from digest.models import Hit, StoredArticle
 from digest.store import Store, date_where
@@ -118,6 +118,46 @@ def as_passages(hits: list[Hit], stories: dict[str, int] | None = None) -> list[
     ]
 
 
+def passages_for_stories(
+    store: Store,
+    stories: list[Story],
+    budgets: list[int],
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    outlet: str | None = None,
+    min_relevance: float = MIN_RELEVANCE,
+    lambda_mult: float = 0.7,
+    limit: int | None = None,
+) -> list[Passage]:
+    """Passages for each story (``budgets[i]`` for story ``i``), numbered P1.. in reading order.
+
+    The one passage picker behind "brief without a topic" and every daily section, so both
+    follow the same rules: only the story's original reports (a republished wire copy adds no
+    facts, and citing it would credit the reprinting outlet), relevance to the story's
+    centroid above the same floor as a topic search, MMR for diversity, and the outlet cap per
+    story (each story is its own section; an outlet covering two stories is not penalised).
+    ``limit`` caps the total across stories. ``Passage.story`` is the story's index.
+    """
+    hits: list[Hit] = []
+    story_of: dict[str, int] = {}
+    for index, (story, budget) in enumerate(zip(stories, budgets, strict=True)):
+        if limit is not None:
+            budget = min(budget, limit - len(hits))
+        if budget < 1:
+            break
+        originals = [a.id for a in story.independent]
+        where = date_where(since, until, outlet, originals)
+        found = [h for h in store.query_vector(story.centroid, k=max(4 * budget, 40), where=where)
+                 if 1.0 - h.distance >= min_relevance]
+        vectors = store.chunk_vectors([h.chunk.id for h in found])
+        cap = budget if outlet else default_per_outlet(budget)
+        chosen = mmr_select(found, vectors, k=budget, per_outlet=cap, lambda_mult=lambda_mult)
+        hits.extend(chosen)
+        story_of.update({h.article.id: index for h in chosen})
+    return as_passages(hits, story_of)
+
+
 class StoreRetriever(BaseRetriever):
     """LangChain retriever over :class:`Store` with our filters, MMR, caps and duplicate rule."""
 
@@ -170,18 +210,11 @@ class StoreRetriever(BaseRetriever):
             return []
         stories = top_stories(articles, vectors, limit=self.max_stories)
         total = sum(len(s.outlets) for s in stories)
-        hits: list[Hit] = []
-        story_of: dict[str, int] = {}
-        taken: dict[str, int] = {}  # the outlet cap holds across stories, not per story
-        for index, story in enumerate(stories):
-            share = max(1, round(self.k * len(story.outlets) / total))
-            found = self._search(story.centroid, min(share, self.k - len(hits)),
-                                 story.article_ids, taken)
-            hits.extend(found)
-            story_of.update({h.article.id: index for h in found})
-            if len(hits) >= self.k:
-                break
-        return as_passages(hits, story_of)
+        budgets = [max(1, round(self.k * len(s.outlets) / total)) for s in stories]
+        return passages_for_stories(
+            store, stories, budgets, since=self.since, until=self.until, outlet=self.outlet,
+            min_relevance=self.min_relevance, lambda_mult=self.lambda_mult, limit=self.k,
+        )
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun

@@ -1,9 +1,9 @@
 """The writing half of ``digest daily``: one section per story, one Sources list for all.
 
-Each story gets its own passages (MMR over the story's articles, from :mod:`digest.retrieve`)
-and its own writer call (:mod:`digest.extractive` or :mod:`digest.write_llm`), so a section
+Each story gets its own passages (:func:`digest.write.retrieve.passages_for_stories`, the same
+picker ``brief`` uses without a topic) and its own call of the one :class:`Writer`, so a section
 summarises one event instead of a blend. All drafts are then numbered together by
-:func:`digest.cite.number_citations`, which gives the whole digest one Sources list whose
+:func:`digest.write.cite.number_citations`, which gives the whole digest one Sources list whose
 numbers follow reading order: story 1's sources first.
 """
 
@@ -14,32 +14,12 @@ from datetime import datetime
 
 from digest.briefing import Briefing, DraftSentence, Dropped, Passage, Usage, WriterResult
 from digest.daily.stories import Story
-from digest.models import Hit
-from digest.store import Store, date_where
+from digest.store import Store
 from digest.write.cite import number_citations
-from digest.write.retrieve import as_passages, default_per_outlet, mmr_select
+from digest.write.retrieve import passages_for_stories
 from digest.write.writer import Writer
 
 logger = logging.getLogger(__name__)
-
-
-def story_passages(
-    store: Store, stories: list[Story], *, k: int, since: datetime, until: datetime
-) -> list[Passage]:
-    """Up to ``k`` passages per story from its original articles, numbered P1.. across the digest."""
-    hits: list[Hit] = []
-    story_of: dict[str, int] = {}
-    for index, story in enumerate(stories):
-        # Originals only: a republished wire copy adds no facts, and citing it would credit
-        # the reprinting outlet for another newsroom's reporting.
-        originals = [a.id for a in story.independent]
-        where = date_where(since, until, article_ids=originals)
-        found = store.query_vector(story.centroid, k=max(4 * k, 40), where=where)
-        vectors = store.chunk_vectors([h.chunk.id for h in found])
-        chosen = mmr_select(found, vectors, k=k, per_outlet=default_per_outlet(k))
-        hits.extend(chosen)
-        story_of.update({h.article.id: index for h in chosen})
-    return as_passages(hits, story_of)
 
 
 def _add(total: Usage, part: Usage) -> Usage:
@@ -63,7 +43,7 @@ def write_sections(
     A story whose writer ships no sentence gets no section (an empty heading would promise
     coverage the digest does not give); it is named in the notes instead.
     """
-    passages = story_passages(store, stories, k=k, since=since, until=until)
+    passages = passages_for_stories(store, stories, [k] * len(stories), since=since, until=until)
     drafts: list[DraftSentence] = []
     dropped: list[Dropped] = []
     usage = Usage()
