@@ -13,6 +13,13 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Defaults used outside Settings too (library functions called without a Settings object).
+# Each lives here once; the README explains the choices.
+CHUNK_SIZE = 800  # characters: ~170-200 MiniLM word pieces, inside its 256-token window
+CHUNK_OVERLAP = 160  # about one sentence, so a claim across a boundary is still in one chunk
+NEAR_DUPLICATE_THRESHOLD = 0.7  # MinHash Jaccard over word 5-shingles: a republished wire copy
+STORY_SIMILARITY = 0.78  # cosine between article vectors above which they are one story
+
 
 def _default_home() -> Path:
     return Path(user_data_dir("digest", appauthor=False))
@@ -32,9 +39,10 @@ class Settings(BaseSettings):
     openai_embedding_model: str = "text-embedding-3-small"
     embed_batch_size: int = 32
 
-    chunk_size: int = Field(default=800, description="max characters per chunk")
-    chunk_overlap: int = Field(default=160, description="characters of sentence overlap")
-    near_duplicate_threshold: float = Field(default=0.7, description="MinHash Jaccard")
+    chunk_size: int = Field(default=CHUNK_SIZE, description="max characters per chunk")
+    chunk_overlap: int = Field(default=CHUNK_OVERLAP, description="characters of sentence overlap")
+    near_duplicate_threshold: float = Field(
+        default=NEAR_DUPLICATE_THRESHOLD, description="MinHash Jaccard")
 
     http_timeout: float = 15.0
     http_max_bytes: int = 5_000_000
@@ -48,8 +56,14 @@ class Settings(BaseSettings):
     )
     writer: Literal["auto", "llm", "extractive"] = Field(
         default="auto", description="auto: llm when OPENAI_API_KEY/OPENAI_BASE_URL is set")
-    llm_model: str = "gpt-4o-mini"
-    llm_timeout: float = 60.0
+    llm_model: str = Field(default="gpt-4o-mini", description="writer and llm-judge model")
+    # A CPU model writing from -k 12 passages answers in 40-100 s (issue 14); 300 s fits it.
+    llm_timeout: float = Field(default=300.0, description="seconds per LLM request")
+    llm_total_timeout: float = Field(
+        default=1800.0, description="seconds for all LLM requests of one writer/judge in a run")
+    llm_concurrency: int = Field(default=4, ge=1, description="parallel requests (judges)")
+    llm_output_mode: Literal["auto", "json_schema", "json_object", "instruction"] = Field(
+        default="auto", description="auto: json_schema, falling back as the server requires")
 
     @property
     def store_path(self) -> Path:

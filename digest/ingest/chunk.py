@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from langchain_text_splitters import TextSplitter
 
+from digest.config import CHUNK_OVERLAP, CHUNK_SIZE
 from digest.errors import ConfigError
 from digest.ingest.sentences import split_sentences
 from digest.models import Article, Chunk
@@ -100,7 +101,7 @@ def _effective_overlap(chunk_size: int, chunk_overlap: int) -> int:
 
 
 def chunk_article(
-    article: Article, *, chunk_size: int = 800, chunk_overlap: int = 160
+    article: Article, *, chunk_size: int = CHUNK_SIZE, chunk_overlap: int = CHUNK_OVERLAP
 ) -> list[Chunk]:
     """Split an article into chunks; ids are ``article_id:position`` so re-ingest is idempotent."""
     splitter = SentenceSplitter(chunk_size, _effective_overlap(chunk_size, chunk_overlap))
