@@ -129,3 +129,120 @@ def select_windows(claim: str, sources: list[str], k: int = TOP_WINDOWS) -> list
 def clean_claim(claim: str) -> str:
     """The claim without its ``[n]`` citation markers."""
     return _MARKER.sub("", claim).strip()
+
+
+# -- the model ---------------------------------------------------------------------------------
+# Pinned like the embedding model's (digest/ingest/embed.py): a changed file is an error.
+MODEL_SHA256 = "0" * 64
+TOKENIZER_SHA256 = "0" * 64
+MAX_LEN = 128  # word pieces of claim + window, as in training
+THRESHOLD = 0.5  # calibrated on CLIFF's calibration half (train/calibrate.py), never on QAGS
+
+
+def _verified(path: Path, sha256: str) -> Path:
+    if not path.is_file():
+        raise ModelFileError(f"trained judge file missing: {path}; reinstall the package")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != sha256:
+        raise ModelFileError(
+            f"{path} has sha256 {digest}, expected {sha256}; reinstall the package"
+        )
+    return path
+
+
+def model_files(directory: Path = MODEL_DIR) -> tuple[Path, Path]:
+    """Paths of the shipped (model.onnx, tokenizer.json), checked against their sha256."""
+    return (
+        _verified(directory / "model.onnx", MODEL_SHA256),
+        _verified(directory / "tokenizer.json", TOKENIZER_SHA256),
+    )
+
+
+class CrossEncoder:
+    """The ONNX cross-encoder: (claim, evidence) pairs -> support logits, in one batch."""
+
+    def __init__(
+        self, model: Path, tokenizer: Path, *, max_len: int = MAX_LEN, threads: int | None = None
+    ) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        self._tokenizer.no_padding()
+        self._tokenizer.enable_truncation(max_length=max_len, strategy="longest_first")
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        if threads:
+            options.intra_op_num_threads = threads
+        self._session = ort.InferenceSession(
+            str(model), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+
+    def logits(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        if not pairs:
+            return np.zeros(0, dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(pairs)
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(pairs), width), dtype=np.int64)
+        types = np.zeros_like(ids)
+        mask = np.zeros_like(ids)
+        for row, e in enumerate(encodings):
+            n = len(e.ids)
+            ids[row, :n] = e.ids
+            types[row, :n] = e.type_ids
+            mask[row, :n] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        return np.asarray(self._session.run(None, feeds)[0], dtype=np.float32).reshape(-1)
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+class TrainedJudge:
+    """Max over the claim's best evidence windows of P(supported) from our cross-encoder."""
+
+    name = "trained"
+
+    def __init__(
+        self,
+        encoder: CrossEncoder | None = None,
+        *,
+        threshold: float = THRESHOLD,
+        windows: int = TOP_WINDOWS,
+    ) -> None:
+        if encoder is None:
+            encoder = CrossEncoder(*model_files())
+        self._encoder = encoder
+        self.threshold = threshold
+        self.windows = windows
+
+    def scores(self, claim: str, sources: list[str]) -> tuple[list[Span], np.ndarray]:
+        """The candidate windows and their support probabilities."""
+        claim = clean_claim(claim)
+        spans = select_windows(claim, sources, self.windows)
+        logits = self._encoder.logits([(claim, sources[s.source][s.start : s.end]) for s in spans])
+        return spans, np.array([sigmoid(float(x)) for x in logits])
+
+    def judge(self, claim: str, sources: list[str]) -> Judgement:
+        if not clean_claim(claim) or not any(s.strip() for s in sources):
+            return Judgement(probability=0.0, details={})
+        spans, probs = self.scores(claim, sources)
+        if not spans:
+            return Judgement(probability=0.0, details={})
+        best = int(np.argmax(probs))
+        span = spans[best]
+        details: dict[str, Any] = {"windows": float(len(spans)), "cover": round(span.cover, 4)}
+        return Judgement(
+            probability=float(probs[best]),
+            source=span.source,
+            start=span.start,
+            end=span.end,
+            details=details,
+        )
+
+
+def manifest(directory: Path = MODEL_DIR) -> dict[str, Any]:
+    """The shipped model's manifest (base model, max length, metrics at export)."""
+    path = directory / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
