@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from digest.config import Settings
 from digest.errors import ConfigError
 from digest.ingest.embed import Embedder, MiniLMEmbedder, OpenAIEmbedder
@@ -58,6 +60,11 @@ def build_fetcher(settings: Settings) -> Fetcher:
         max_bytes=settings.http_max_bytes,
         user_agent=settings.user_agent,
     )
+
+
+def build_http(settings: Settings) -> httpx.Client:
+    """The HTTP client for delivery webhooks (timeouts are per target, per request)."""
+    return httpx.Client(headers={"User-Agent": settings.user_agent}, follow_redirects=False)
 
 
 def writer_name(settings: Settings, name: str | None = None) -> str:

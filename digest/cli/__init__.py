@@ -6,6 +6,7 @@ render its result. Library errors (``DigestError``) become exit codes in ``commo
 
 from digest.cli import brief as _brief  # noqa: E402,F401
 from digest.cli import daily as _daily  # noqa: E402,F401
+from digest.cli import deliver as _deliver  # noqa: E402,F401
 from digest.cli import evaluate as _evaluate  # noqa: E402,F401
 
 # Importing a command module registers its commands on ``app``, in this (help) order.

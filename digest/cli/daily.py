@@ -13,9 +13,10 @@ import typer
 
 from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
+from digest.daily.deliver import after_run, undelivered
 from digest.daily.project import PROJECT_FILE, Project, find_project, load_project, write_example
 from digest.daily.run import DailyResult, is_running, run_daily
-from digest.daily.runs import RunRecord, read_records, runs
+from digest.daily.runs import Delivery, RunRecord, read_records, runs
 from digest.daily.schedule import (
     CrontabCommand,
     CrontabFile,
@@ -91,6 +92,9 @@ def daily_cmd(
         str | None, typer.Option("--date", help="rebuild a past day's digest from the store (YYYY-MM-DD)")
     ] = None,
     html: Annotated[bool, typer.Option("--html", help="also write the HTML page")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="write the digest, but only print what each delivery target would get")
+    ] = False,
     now: Annotated[str | None, typer.Option(hidden=True, help="pretend it is this time (ISO)")] = None,
     fault_after: Annotated[
         str | None, typer.Option(hidden=True, help=f"SIGKILL itself after a stage: {STAGES}")
@@ -105,20 +109,33 @@ def daily_cmd(
         settings = load_settings(ctx, store=project.store)
         store = composition.build_store(settings)
         fetcher = None if backfill else composition.build_fetcher(settings)
+        http = composition.build_http(settings)
+        when = _parse_now(now)
         try:
             result = run_daily(
                 project, store=store, fetcher=fetcher,
-                writer=_writer(ctx, project, store.embedder), now=_parse_now(now),
+                writer=_writer(ctx, project, store.embedder), now=when,
                 backfill=backfill, fault=_kill_after(fault_after) if fault_after else None,
                 ingest_options=IngestOptions(
                     chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
                     near_duplicate_threshold=settings.near_duplicate_threshold,
                 ),
+                deliver=after_run(project, now=when, env=os.environ, http=http, dry_run=dry_run)
+                if project.deliver else None,
             )
         finally:
+            http.close()
             if fetcher is not None:
                 fetcher.close()
     _print_result(result, project.output_dir)
+    if _print_deliveries(result.record.deliveries):
+        raise typer.Exit(1)
+
+
+def _print_deliveries(deliveries: list[Delivery]) -> int:
+    from digest.cli.deliver import print_deliveries  # late: cli.deliver imports this module
+
+    return print_deliveries(deliveries)
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -164,6 +181,10 @@ def runs_cmd(
         out.print(_run_line(r, running=busy and i == len(shown) - 1), highlight=False)
     if not shown:
         console.print(f"no runs recorded in {project.runs_file}")
+    for d in undelivered(project):
+        out.print(f"undelivered: {d.digest_date} → {d.target} ({d.kind}), last tried "
+                  f"{d.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC: {d.detail}", highlight=False,
+                  markup=False)
 
 
 def _run_line(r: RunRecord, *, running: bool = False) -> str:

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from digest.config import STORY_SIMILARITY
+from digest.daily.targets import Target, unique_names
 from digest.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -62,7 +64,36 @@ topics = []                   # e.g. ["energy", "sanctions"]: covered whenever i
 no_news = "write"
 
 # store = ".digest/chroma"    # Chroma directory (default: $DIGEST_HOME/chroma)
-# state_dir = ".digest"       # run records (runs.jsonl) and the lock
+# state_dir = ".digest"       # run records (runs.jsonl, deliveries.jsonl) and the lock
+
+# Delivery, after each `digest daily` (or alone: `digest deliver`). Any number of targets;
+# a failed delivery is recorded and retried by the next run, and nothing is sent twice.
+# Secrets stay out of this file: targets name the environment variables that hold them.
+# deliver = []                # (default) no targets; add [[deliver]] tables like these:
+#
+# [[deliver]]
+# name = "inbox"
+# type = "email"
+# host = "smtp.example.com"
+# security = "starttls"       # or "tls" (implicit TLS, port 465), "none" (local relay only)
+# username_env = "DIGEST_SMTP_USER"
+# password_env = "DIGEST_SMTP_PASSWORD"
+# from = "digest@example.com"
+# to = ["me@example.com"]
+# subject = "{title}: {top_story}"    # fields: date, title, top_story, stories
+# on_update = false           # re-send a day whose digest a later run rewrote
+#
+# [[deliver]]
+# name = "team-chat"
+# type = "webhook"
+# url_env = "DIGEST_SLACK_WEBHOOK"    # the URL is a secret: keep it in the environment
+# format = "slack"            # or "json": the whole JSON sidecar
+#
+# [[deliver]]
+# name = "site"
+# type = "archive"            # feed.xml (Atom) + index.html + archive/DAY.html in output_dir
+# entries = 20                # days in the feed
+# base_url = "https://news.example.com/digests/"   # optional: absolute links in the feed
 """
 
 
@@ -86,9 +117,15 @@ class Project(BaseModel):
     store: Path | None = None
     state_dir: Path = Path(".digest")
     story_similarity: float = Field(
-        default=0.78, gt=0, le=1,
+        default=STORY_SIMILARITY, gt=0, le=1,
         description="average cosine similarity above which articles are one story",
     )
+    deliver: list[Target] = Field(default_factory=list)  # digest.daily.targets
+
+    @field_validator("deliver")
+    @classmethod
+    def _unique_targets(cls, value: list[Target]) -> list[Target]:
+        return unique_names(value)
 
     @field_validator("timezone")
     @classmethod
@@ -120,6 +157,7 @@ class Project(BaseModel):
             "output_dir": absolute(self.output_dir.expanduser()),
             "store": absolute(self.store.expanduser()) if self.store else None,
             "state_dir": absolute(self.state_dir.expanduser()),
+            "deliver": [target.resolved(root) for target in self.deliver],
         })
 
     @property

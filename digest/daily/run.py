@@ -34,6 +34,7 @@ from filelock import FileLock, Timeout
 from digest.briefing import Briefing
 from digest.daily.project import Project
 from digest.daily.runs import (
+    Delivery,
     FailedSource,
     RunRecord,
     Window,
@@ -42,7 +43,7 @@ from digest.daily.runs import (
     plan_window,
     read_records,
 )
-from digest.daily.stories import Story, group_stories, select_stories
+from digest.daily.stories import Story, group_stories, merge_same_event, select_stories
 from digest.errors import LockedError
 from digest.ingest.fetch import Fetcher
 from digest.ingest.pipeline import IngestOptions, IngestReport, ingest
@@ -58,7 +59,10 @@ logger = logging.getLogger(__name__)
 # Called with each stage's name as it completes: "ingested", "grouped", "drafted",
 # "rendered". Tests (and `digest daily --fault-after STAGE`) use it to crash a run on purpose.
 Fault = Callable[[str], None]
-FINGERPRINT_VERSION = 1  # bump when the digest's layout changes, so old digests are redone
+# Called once the digest files are written, inside the lock; returns what it delivered
+# (digest.daily.deliver). It records its own failures and never raises for one.
+Deliver = Callable[["DailyResult"], list[Delivery]]
+FINGERPRINT_VERSION = 2  # bump when the digest's layout changes, so old digests are redone
 
 
 @dataclass
@@ -80,6 +84,7 @@ def run_daily(
     backfill: date | None = None,
     ingest_options: IngestOptions | None = None,
     fault: Fault | None = None,
+    deliver: Deliver | None = None,
 ) -> DailyResult:
     """Run the daily job for ``project`` at ``now`` (or rebuild day ``backfill`` from the store).
 
@@ -96,7 +101,8 @@ def run_daily(
         ) from exc
     try:
         return _locked_run(project, store=store, fetcher=fetcher, writer=writer, now=now,
-                           backfill=backfill, ingest_options=ingest_options, fault=fault)
+                           backfill=backfill, ingest_options=ingest_options, fault=fault,
+                           deliver=deliver)
     finally:
         lock.release()
 
@@ -117,7 +123,7 @@ def is_running(project: Project) -> bool:
 def _locked_run(
     project: Project, *, store: Store, fetcher: Fetcher | None, writer: Writer,
     now: datetime, backfill: date | None, ingest_options: IngestOptions | None,
-    fault: Fault | None,
+    fault: Fault | None, deliver: Deliver | None = None,
 ) -> DailyResult:
     clock = time.monotonic()
     records = read_records(project.runs_file)
@@ -139,6 +145,8 @@ def _locked_run(
         })
         append_record(project.runs_file, failed)
         raise
+    if deliver is not None:  # after the files, before the end record that reports it
+        result.record = result.record.model_copy(update={"deliveries": deliver(result)})
     result.record = result.record.model_copy(update={
         "event": "end", "duration_s": round(time.monotonic() - clock, 3)})
     append_record(project.runs_file, result.record)
@@ -164,6 +172,8 @@ def _work(
 
     articles, vectors = store.article_vectors(date_where(window.start, window.end))
     stories = group_stories(articles, vectors, similarity=project.story_similarity)
+    # One section per event: outlets contesting a detail (the city) are one story (issue 15).
+    stories = merge_same_event(stories, text_of=store.article_text, embed=store.embedder.embed)
     topic_vectors = (
         dict(zip(project.topics, store.embedder.embed(list(project.topics)), strict=True))
         if project.topics and stories else {}

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 Outcome = Literal["running", "written", "unchanged", "no-news", "skipped", "failed"]
 SUCCESS: frozenset[str] = frozenset({"written", "unchanged", "no-news", "skipped"})
+Record = TypeVar("Record", bound=BaseModel)
 
 
 class FailedSource(BaseModel):
@@ -37,6 +38,27 @@ class FailedSource(BaseModel):
 
     source: str
     reason: str
+
+
+class Delivery(BaseModel):
+    """One delivery of one day's digest to one target (a line of ``deliveries.jsonl``).
+
+    The latest ``sent``/``failed`` line per (date, target) is that pair's state: ``failed`` is
+    retried by the next run, ``sent`` is not repeated unless the digest changed and the
+    target asks for updates. ``skipped`` and ``dry-run`` are reported, never recorded.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    digest_date: date
+    target: str
+    kind: str
+    status: Literal["sent", "failed", "skipped", "dry-run"]
+    digest_sha256: str = Field(description="sha256 of the JSON sidecar that was (to be) sent")
+    at: datetime
+    attempts: int = 0
+    detail: str = ""
+    run_id: str | None = None
 
 
 class RunRecord(BaseModel):
@@ -66,9 +88,10 @@ class RunRecord(BaseModel):
     files: dict[str, str] = Field(default_factory=dict, description="file name in output_dir -> sha256")
     fingerprint: str | None = None
     error: str | None = None
+    deliveries: list[Delivery] = Field(default_factory=list, description="after the files")
 
 
-def append_record(path: Path, record: RunRecord) -> None:
+def append_record(path: Path, record: BaseModel) -> None:
     """Append one line and fsync it, so a crash right after still leaves it on disk."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
@@ -77,7 +100,9 @@ def append_record(path: Path, record: RunRecord) -> None:
         os.fsync(handle.fileno())
 
 
-def read_records(path: Path) -> list[RunRecord]:
+def read_records(
+    path: Path, model: type[Record] = RunRecord  # type: ignore[assignment]
+) -> list[Record]:
     """Every readable line, in file order; a torn or foreign line is skipped with a warning."""
     if not path.is_file():
         return []
@@ -86,7 +111,7 @@ def read_records(path: Path) -> list[RunRecord]:
         if not line.strip():
             continue
         try:
-            records.append(RunRecord.model_validate_json(line))
+            records.append(model.model_validate_json(line))
         except ValidationError:
             logger.warning("%s:%d: unreadable run record skipped", path, number)
     return records

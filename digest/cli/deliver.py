@@ -1,0 +1,65 @@
+"""``digest deliver``: send a day's digest to the project's ``[[deliver]]`` targets."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from digest import app as composition
+from digest.cli.common import app, console, guard, load_settings, out
+from digest.cli.daily import ConfigOption, _parse_day, _project
+from digest.daily.deliver import deliver, latest_day, project_lock
+from digest.daily.runs import Delivery
+
+_STYLE = {"sent": "green", "failed": "red", "skipped": "dim", "dry-run": "cyan"}
+
+
+def print_deliveries(results: Iterable[Delivery]) -> int:
+    """One line per (day, target); returns how many failed."""
+    failed = 0
+    for d in results:
+        failed += d.status == "failed"
+        line = (f"{d.digest_date} → {d.target} ({d.kind}): [{_STYLE[d.status]}]{d.status}[/]"
+                f": {escape(d.detail)}")
+        (console if d.status == "failed" else out).print(line, highlight=False, soft_wrap=True)
+    return failed
+
+
+@app.command("deliver")
+def deliver_cmd(
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    day: Annotated[
+        str | None, typer.Option("--date", help="the day to send (default: the newest digest)")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="only the delivery target with this name")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="print what would be sent; send and record nothing")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="send even if this digest was already sent")
+    ] = False,
+) -> None:
+    """Send a digest to the targets in digest.toml (email, webhook, Atom feed + archive).
+
+    Failed deliveries of earlier days are retried too; nothing already sent is sent again.
+    """
+    with guard():
+        _, project = _project(config)
+        if not project.deliver:
+            console.print("no [[deliver]] targets in the project file; nothing to do")
+            return
+        chosen = _parse_day(day) or latest_day(project)
+        settings = load_settings(ctx, store=project.store)
+        with composition.build_http(settings) as http, project_lock(project):
+            results = deliver(project, [chosen], now=datetime.now(UTC), env=os.environ,
+                              http=http, only=to, dry_run=dry_run, force=force)
+    if print_deliveries(results):
+        raise typer.Exit(1)

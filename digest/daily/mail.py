@@ -1,0 +1,89 @@
+"""Email delivery: a multipart message (plain-text Markdown + script-free HTML) over SMTP.
+
+STARTTLS or implicit TLS with certificate checks (``ssl.create_default_context``; ``ca_file``
+adds a private CA), and a login from environment variables only. SMTP failures, refused
+logins, TLS errors and timeouts become one-line :class:`DeliveryError` s; the caller records
+them and the next run retries.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from collections.abc import Mapping
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from digest.daily.outbox import DayDigest, DeliveryError, secret
+from digest.daily.targets import EmailTarget
+from digest.render.email import render_email_html
+
+logger = logging.getLogger(__name__)
+SUBJECT_MAX = 200
+
+
+def subject_line(target: EmailTarget, digest: DayDigest) -> str:
+    """The target's subject template filled in, on one line (headings are untrusted text)."""
+    text = " ".join(target.subject.format(**digest.subject_fields()).split())
+    return text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1] + "…"
+
+
+def build_message(target: EmailTarget, digest: DayDigest, now: datetime) -> EmailMessage:
+    """Text part: the Markdown digest as written; HTML part: the email-safe rendering."""
+    message = EmailMessage()
+    message["Subject"] = subject_line(target, digest)
+    message["From"] = target.sender
+    message["To"] = ", ".join(target.to)
+    message["Date"] = format_datetime(now)
+    domain = target.sender.rpartition("@")[2].strip("> ") or None
+    message["Message-ID"] = make_msgid(idstring=f"digest-{digest.day}", domain=domain)
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation auto-replies
+    message.set_content(digest.markdown)
+    message.add_alternative(render_email_html(digest.briefing), subtype="html")
+    return message
+
+
+def describe(target: EmailTarget, message: EmailMessage) -> str:
+    return (f"email {message['Subject']!r} to {', '.join(target.to)} via "
+            f"{target.host}:{target.effective_port} ({target.security})")
+
+
+def send_message(target: EmailTarget, message: EmailMessage, env: Mapping[str, str]) -> str:
+    """Send over SMTP; returns a one-line description, raises DeliveryError on any failure."""
+    where = f"email {target.name} ({target.host}:{target.effective_port})"
+    login = None
+    if target.username_env and target.password_env:
+        login = (secret(env, target.username_env, f"email {target.name}"),
+                 secret(env, target.password_env, f"email {target.name}"))
+    try:
+        context = ssl.create_default_context(
+            cafile=str(target.ca_file) if target.ca_file else None)
+        if target.security == "tls":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                target.host, target.effective_port, timeout=target.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(target.host, target.effective_port, timeout=target.timeout)
+        with smtp:
+            if target.security == "starttls":
+                smtp.starttls(context=context)
+            if login:
+                smtp.login(*login)
+            refused = smtp.send_message(message)
+    except smtplib.SMTPResponseException as exc:
+        reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) \
+            else str(exc.smtp_error)
+        raise DeliveryError(f"{where}: server said {exc.smtp_code} {' '.join(reply.split())}") \
+            from exc
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise DeliveryError(f"{where}: every recipient refused "
+                            f"({', '.join(exc.recipients)})") from exc
+    except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
+        reason = str(exc) or type(exc).__name__
+        raise DeliveryError(f"{where}: {type(exc).__name__}: {' '.join(reason.split())}") from exc
+    sent = describe(target, message)
+    if refused:
+        sent += f"; refused by the server: {', '.join(sorted(refused))}"
+        logger.warning("%s: some recipients refused: %s", where, ", ".join(sorted(refused)))
+    return sent

@@ -1,0 +1,144 @@
+"""Webhook delivery: a JSON POST with bounded retries on 429, 5xx, timeouts and lost connections.
+
+Two payloads: ``slack`` (``text`` plus ``blocks``, which Slack, Mattermost and Rocket.Chat
+incoming webhooks accept; every ``[n]`` links to its article) and ``json`` (the date, the
+Markdown and the whole JSON sidecar, for automation). The URL is a secret (Slack's carries
+its token), so it is read from the environment and never appears in a message or a record.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+
+from digest.daily.outbox import DayDigest, DeliveryError, secret
+from digest.daily.targets import WebhookTarget
+from digest.render.email import story_views
+
+logger = logging.getLogger(__name__)
+SECTION_MAX = 2900  # Slack rejects a section's text over 3000 characters
+BLOCKS_MAX = 48  # ... and a message over 50 blocks
+RETRY_AFTER_MAX = 60.0
+
+
+def _slack(text: str) -> str:
+    """Slack mrkdwn control characters (article text is untrusted)."""
+    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _link(url: str, label: str) -> str:
+    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"<{safe}|{label}>"
+
+
+def _unit(unit: dict[str, Any], links: dict[int, str]) -> str:
+    parts = []
+    for clause in unit["clauses"]:
+        refs = ", ".join(_link(links[c["n"]], str(c["n"])) if links.get(c["n"]) else str(c["n"])
+                         for c in clause["citations"])
+        parts.append(f"{_slack(clause['text'])} [{refs}]{clause['stop']}")
+    return "; ".join(parts)
+
+
+def _section(lines: list[str]) -> dict[str, Any]:
+    text = ""
+    for line in lines:  # whole lines only, so a cut never breaks a <url|n> link
+        if len(text) + len(line) + 1 > SECTION_MAX:
+            text += "\n…"
+            break
+        text = f"{text}\n{line}" if text else line
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def slack_payload(digest: DayDigest) -> dict[str, Any]:
+    briefing = digest.briefing
+    links = {s.n: s.article.url or "" for s in briefing.sources
+             if (s.article.url or "").startswith(("http://", "https://"))}
+    title = " ".join(briefing.title.split())
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+    ]
+    for number, story in enumerate(story_views(briefing), start=1):
+        lines = [f"*{number}. {_slack(story['heading'])}*"]
+        lines += [f"*{_unit(u, links)}*" for u in story["summary"]]
+        lines += [" ".join(_unit(u, links) for u in p) for p in story["paragraphs"]]
+        lines += [f"_Where sources differ:_ {_unit(u, links)}" for u in story["differences"]]
+        blocks.append(_section(lines))
+    if len(blocks) == 1:
+        blocks.append(_section(["No new coverage in this window."]))
+    blocks = blocks[:BLOCKS_MAX]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _slack(
+        f"{len(briefing.sources)} sources · digest.toml delivery")[:3000]}]})
+    return {"text": _slack(f"{title}: {digest.top_story}"), "blocks": blocks}
+
+
+def json_payload(digest: DayDigest) -> dict[str, Any]:
+    return {
+        "type": "digest", "date": digest.day.isoformat(),
+        "title": " ".join(digest.briefing.title.split()), "top_story": digest.top_story,
+        "digest_sha256": digest.sha256, "markdown": digest.markdown,
+        "briefing": json.loads(digest.sidecar),
+    }
+
+
+def build_payload(target: WebhookTarget, digest: DayDigest) -> dict[str, Any]:
+    return slack_payload(digest) if target.format == "slack" else json_payload(digest)
+
+
+class _Transient(Exception):
+    """Worth another attempt; ``retry_after`` is the server's own wait, when it gave one."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return min(float(response.headers.get("Retry-After", "")), RETRY_AFTER_MAX)
+    except ValueError:
+        return None
+
+
+def post(target: WebhookTarget, payload: dict[str, Any], env: Mapping[str, str],
+         http: httpx.Client) -> tuple[str, int]:
+    """POST with retries; returns (description, attempts) or raises DeliveryError."""
+    where = f"webhook {target.name} (${target.url_env})"
+    url = secret(env, target.url_env, f"webhook {target.name}")
+    attempts = 0
+
+    def once() -> int:
+        nonlocal attempts
+        attempts += 1
+        try:
+            response = http.post(url, json=payload, timeout=target.timeout)
+        except httpx.TimeoutException as exc:
+            raise _Transient(f"no answer within {target.timeout:g} s") from exc
+        except httpx.TransportError as exc:
+            raise _Transient(type(exc).__name__ + ": " + str(exc).replace(url, "URL")) from exc
+        if response.status_code == 429 or response.status_code >= 500:
+            raise _Transient(f"HTTP {response.status_code}", _retry_after(response))
+        if response.status_code >= 400:
+            body = " ".join(response.text.split())[:200]
+            raise DeliveryError(f"{where}: HTTP {response.status_code} {body}",
+                                attempts=attempts)
+        return response.status_code
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        backoff = target.backoff * 2 ** (state.attempt_number - 1)
+        return min(max(backoff, getattr(exc, "retry_after", None) or 0.0), RETRY_AFTER_MAX)
+
+    try:
+        status = Retrying(stop=stop_after_attempt(target.attempts), wait=wait, reraise=True,
+                          retry=retry_if_exception_type(_Transient))(once)
+    except _Transient as exc:
+        raise DeliveryError(f"{where}: failed after {attempts} attempt(s): {exc}",
+                            attempts=attempts) from exc
+    kind = "Slack blocks" if target.format == "slack" else "JSON sidecar"
+    return f"POST {kind} to ${target.url_env}: HTTP {status}", attempts
