@@ -1,6 +1,7 @@
-"""Article-level filters (date window, outlet, article ids) and how the store applies them.
+"""Article-level filters (date window, outlet, article ids): the only filter the Store API takes.
 
-Why a class and not a raw Chroma ``where`` dict: Chroma's local metadata filtering scans
+Why a class and not a raw Chroma ``where`` dict: callers stay independent of Chroma's query
+language, and Chroma's local metadata filtering scans
 every chunk's metadata (p95 ~500 ms at 100,000 chunks, evals/README.md). Every filter we use is
 about *articles*, which are ~6x fewer than chunks, so the store resolves the filter against its
 article table in memory, expands the matching articles to chunk ids and asks Chroma for the
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-Where = dict[str, Any]
+Where = dict[str, Any]  # Chroma's form, rendered inside the store only
 
 
 def epoch_seconds(value: datetime | None) -> int | None:
@@ -76,7 +77,3 @@ def date_where(
         article_ids=frozenset(article_ids) if article_ids is not None else None,
     )
 
-
-def as_where(value: ArticleFilter | Where | None) -> Where | None:
-    """A Chroma ``where`` from either form."""
-    return value.where() if isinstance(value, ArticleFilter) else value

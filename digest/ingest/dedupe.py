@@ -14,6 +14,8 @@ import re
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from digest.config import NEAR_DUPLICATE_THRESHOLD
+
 NUM_PERM = 128
 SHINGLE = 5
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -45,7 +47,7 @@ def decode(value: str) -> MinHash | None:
 class DuplicateIndex:
     """Finds, for a new article, the earliest stored article it near-duplicates."""
 
-    def __init__(self, threshold: float = 0.7) -> None:
+    def __init__(self, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
         self._threshold = threshold
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._hashes: dict[str, MinHash] = {}
@@ -57,12 +59,6 @@ class DuplicateIndex:
         self._lsh.insert(key, mh)
         self._hashes[key] = mh
         self._canonical[key] = duplicate_of or key
-
-    def remove(self, key: str) -> None:
-        if key in self._hashes:
-            self._lsh.remove(key)
-            del self._hashes[key]
-            self._canonical.pop(key, None)
 
     def find(self, key: str, mh: MinHash) -> tuple[str, float] | None:
         """The canonical article this one duplicates, with estimated Jaccard, or None."""

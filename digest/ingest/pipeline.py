@@ -6,7 +6,7 @@
     link near-duplicates       MinHash LSH                   (dedupe)
     chunk                      sentence-aligned, offsets     (chunk.chunk_article)
     embed in batches           across articles               (store.embedder)
-    write                      chunks, then article record   (store.write_article)
+    write                      new chunks, flip the record   (store.write_articles)
 
 A failure in one source is recorded in the report and the run carries on.
 """
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from digest.config import CHUNK_OVERLAP, CHUNK_SIZE, NEAR_DUPLICATE_THRESHOLD
 from digest.errors import SourceError
 from digest.ingest import dedupe
 from digest.ingest.chunk import chunk_article
@@ -84,9 +85,9 @@ class _Pending:
 
 @dataclass
 class IngestOptions:
-    chunk_size: int = 800
-    chunk_overlap: int = 160
-    near_duplicate_threshold: float = 0.7
+    chunk_size: int = CHUNK_SIZE
+    chunk_overlap: int = CHUNK_OVERLAP
+    near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD
     batch_chunks: int = 64  # embed this many chunks at once, across articles
 
 
@@ -115,6 +116,8 @@ def ingest(
     """Ingest ``sources`` into ``store``; idempotent, and safe to re-run after a crash."""
     options = options or IngestOptions()
     report = IngestReport(dry_run=dry_run)
+    if not dry_run:
+        store.sweep()  # chunks an earlier, crashed update left behind
     index = dedupe.DuplicateIndex(options.near_duplicate_threshold)
     for article_id, (encoded, duplicate_of) in store.signatures().items():
         mh = dedupe.decode(encoded)
@@ -246,8 +249,8 @@ def reindex(store: Store, embedder: Embedder) -> Store:
             source=article.source,
         )
         encoded, _ = store.signatures([article.id])[article.id]
-        staging.write_article(
+        staging.write_articles([ArticleWrite(
             restored, chunks, embedder.embed([c.text for c in chunks]),
             duplicate_of=article.duplicate_of, minhash=encoded, chunking=article.chunking or "",
-        )
+        )])
     return staging.replace(store)

@@ -6,6 +6,7 @@ from digest.ingest import dedupe
 from digest.ingest.chunk import chunk_article
 from digest.ingest.pipeline import IngestOptions, ingest
 from digest.models import Article
+from digest.store import ArticleWrite
 
 
 def _article(text: str, url: str) -> Article:
@@ -20,8 +21,8 @@ def test_chunks_without_their_article_record_are_not_returned(store) -> None:
     for article in (committed, interrupted):
         chunks = chunk_article(article)
         vectors = store.embedder.embed([c.text for c in chunks])
-        store.write_article(article, chunks, vectors, duplicate_of=None,
-                            minhash=dedupe.encode(dedupe.signature(article.text)))
+        store.write_articles([ArticleWrite(article, chunks, vectors, duplicate_of=None,
+                                           minhash=dedupe.encode(dedupe.signature(article.text)))])
     # Simulate a run killed after the chunks of `interrupted` were written but before its record.
     store._articles.delete(ids=[interrupted.id])
     hits = store.query("Tianjin delegation", k=10)

@@ -24,9 +24,11 @@ MAY = lambda day: datetime(2026, 5, day, tzinfo=UTC)  # noqa: E731
 def test_article_filter_matches_chroma_where(corpus_store: Store, flt: ArticleFilter) -> None:
     vector = corpus_store.embedder.embed(["Where did Putin arrive in China?"])[0]
     ours = corpus_store.query_vector(vector, k=8, where=flt)
-    chroma = corpus_store.query_vector(vector, k=8, where=flt.where())  # Chroma's own filter
+    chroma = corpus_store._chunks.query(  # Chroma's own metadata filter over the same chunks
+        query_embeddings=[vector], n_results=8, where=flt.where(), include=[]
+    )["ids"][0]
     assert ours, "the filter should match something in the corpus"
-    assert [h.chunk.id for h in ours] == [h.chunk.id for h in chroma]
+    assert [h.chunk.id for h in ours] == chroma
     for hit in ours:
         assert flt.matches(hit.article.id, int(hit.article.published.timestamp()), hit.article.outlet)
 
@@ -54,3 +56,21 @@ def test_article_table_follows_this_stores_writes_and_forgets(tmp_path, embedder
     assert len(store.query_vector(vector, where=only_one)) == 2  # the write updated the table
     forget(store, "https://one.example.com/a")
     assert len(store.query_vector(vector, where=only_one)) == 1
+
+
+def test_a_long_lived_store_sees_another_writers_articles(tmp_path, embedder) -> None:
+    """Two Store objects on one Chroma folder stand for two processes sharing a store."""
+    from digest.ingest.pipeline import forget, ingest
+
+    reader = Store(open_client(path=str(tmp_path / "db")), embedder)
+    writer = Store(open_client(path=str(tmp_path / "db")), embedder)
+    vector = embedder.embed(["energy talks"])[0]
+    only_one = date_where(outlet="One")
+    assert reader.query_vector(vector, where=only_one) == []  # loads an empty table
+    path = tmp_path / "a.md"
+    path.write_text("---\noutlet: One\nurl: https://one.example.com/a\n---\n"
+                    "The energy talks ended without a price agreement, officials said.")
+    ingest([str(path)], store=writer, fetcher=None)
+    assert len(reader.query_vector(vector, where=only_one)) == 1
+    forget(writer, "https://one.example.com/a")
+    assert reader.query_vector(vector, where=only_one) == []

@@ -107,3 +107,31 @@ def generated_body(seed: int, paragraphs: int = 4, sentences: int = 4) -> str:
             said.append(f"Report {seed}.{p}.{s} said the {picked} stood at {rng.integers(1, 999)}.")
         out.append(" ".join(said))
     return "\n\n".join(out)
+
+
+def stored_chunk_ids(store: Any) -> dict[str, set[str]]:
+    """Every chunk id in Chroma by article, live or not (reads the collection directly)."""
+    found: dict[str, set[str]] = {}
+    got = store._chunks.get(include=["metadatas"])
+    for chunk_id, meta in zip(got["ids"], got["metadatas"], strict=True):
+        found.setdefault(meta["article_id"], set()).add(chunk_id)
+    return found
+
+
+def assert_consistent(store: Any, *, strict: bool = True) -> dict[str, set[str]]:
+    """Each recorded article's live chunks are exactly positions 0..n-1 and slice its text.
+
+    ``strict``: no chunk exists besides the live ones (no orphans, no stale generation). A run
+    killed mid-write may leave invisible leftovers, so crash checks pass ``strict=False``.
+    """
+    live: dict[str, set[str]] = {}
+    for article in store.articles():
+        chunks = store.chunks_of(article.id)
+        assert article.chunks > 0
+        assert [c.position for c in chunks] == list(range(article.chunks)), article.id
+        text = store.article_text(article.id) or ""
+        assert all(text[c.start : c.end] == c.text for c in chunks), article.id
+        live[article.id] = {c.id for c in chunks}
+    if strict:
+        assert stored_chunk_ids(store) == live, "orphan or stale chunks left behind"
+    return live

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import typer.main
-from ingest_helpers import run_cli
+from ingest_helpers import run_cli, stored_chunk_ids
 from typer.testing import CliRunner
 
 from digest.cli import app
@@ -66,7 +66,7 @@ def test_sources_rejects_an_unreadable_date(corpus_copy: Store, cli: CliRunner) 
 
 
 def _chunk_article_ids(store: Store) -> set[str]:
-    return {chunk.article_id for chunk, _ in store.all_chunks()}
+    return set(stored_chunk_ids(store))
 
 
 def test_forget_by_id_removes_article_and_chunks(corpus_copy: Store, cli: CliRunner) -> None:

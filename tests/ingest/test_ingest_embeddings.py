@@ -92,24 +92,36 @@ def test_cli_on_a_store_of_another_model_says_how_to_reindex(
 def small_store(tmp_path: Path, embedder: MiniLMEmbedder) -> Store:
     """The wire story and its copy (a duplicate link to preserve) at DIGEST_HOME/chroma."""
     store = Store(open_client(path=str(tmp_path / "digest-home" / "chroma")), embedder)
-    ingest([str(CORPUS / "05-putin-arrives-tianjin-red-carpet.md"),
+    ingest(
+        [
+            str(CORPUS / "05-putin-arrives-tianjin-red-carpet.md"),
             str(CORPUS / "06-red-carpet-at-the-port-meridian.md"),
-            str(CORPUS / "13-xi-putin-pledge-deeper-ties.jsonl")], store=store, fetcher=None)
+            str(CORPUS / "13-xi-putin-pledge-deeper-ties.jsonl"),
+        ],
+        store=store,
+        fetcher=None,
+    )
     return store
+
+
+def _chunk_rows(store: Store) -> list[tuple[str, str, int, int]]:
+    return sorted(
+        (c.id, c.text, c.start, c.end) for a in store.articles() for c in store.chunks_of(a.id)
+    )
 
 
 def test_reindex_moves_every_chunk_to_the_new_model_and_back(
     small_store: Store, tmp_path: Path, embedder: MiniLMEmbedder
 ) -> None:
     store = small_store
-    chunks_before = sorted((c.id, c.text, c.start, c.end) for c, _ in store.all_chunks())
+    chunks_before = _chunk_rows(store)
     articles_before = store.articles()
     assert any(a.duplicate_of for a in articles_before)
     top_before = [h.chunk.id for h in store.query("joint statement on Ukraine", k=5)]
 
     hashed = reindex(store, HashEmbedder())
     assert hashed.embedder.name == "test-hash-embedder" and hashed.name == store.name
-    assert sorted((c.id, c.text, c.start, c.end) for c, _ in hashed.all_chunks()) == chunks_before
+    assert _chunk_rows(hashed) == chunks_before
     assert hashed.articles() == articles_before, "metadata and duplicate links survive"
     assert hashed.query("red carpet", k=3), "queryable with the new model"
     client = open_client(path=str(tmp_path / "digest-home" / "chroma"))
