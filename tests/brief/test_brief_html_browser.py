@@ -8,91 +8,24 @@ no chromium binary is installed.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from browser_helpers import BROWSER, NO_BROWSER, DevTools, open_page
 
 from digest.briefing import Briefing
 from digest.render.markdown import write_briefing
 
-BROWSER = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))
-                if p), None)
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(BROWSER is None, reason="no chromium installed (apt-get install chromium)"),
-]
-
-
-class DevTools:
-    """A minimal Chrome DevTools Protocol session on one page."""
-
-    def __init__(self, ws_url: str) -> None:
-        import websocket  # websocket-client
-
-        self._ws = websocket.create_connection(ws_url, timeout=10, suppress_origin=True)
-        self._id = 0
-
-    def send(self, method: str, **params: Any) -> dict[str, Any]:
-        self._id += 1
-        self._ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
-        while True:
-            message = json.loads(self._ws.recv())
-            if message.get("id") == self._id:
-                assert "error" not in message, message
-                return message.get("result", {})
-
-    def eval(self, expression: str) -> Any:
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result["result"].get("value")
-
-    def close(self) -> None:
-        self._ws.close()
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(BROWSER is None, reason=NO_BROWSER)]
 
 
 @pytest.fixture
 def page(tmp_path: Path, briefing: Briefing) -> Iterator[DevTools]:
     html = tmp_path / "digest.html"
     write_briefing(briefing, html, "html")
-    profile = tmp_path / "profile"
-    process = subprocess.Popen(
-        [str(BROWSER), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--no-first-run", "--remote-debugging-port=0",
-         f"--user-data-dir={profile}", "--window-size=1200,900", html.as_uri()],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    session = None
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + 30
-        while not port_file.exists() or not port_file.read_text().strip():
-            assert time.monotonic() < deadline, "chromium did not open its DevTools port"
-            time.sleep(0.1)
-        port = int(port_file.read_text().split()[0])
-        while True:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=5) as r:
-                pages = [t for t in json.load(r) if t["type"] == "page"]
-            if pages and pages[0]["url"].startswith("file:"):
-                break
-            assert time.monotonic() < deadline, "the digest page did not open"
-            time.sleep(0.1)
-        session = DevTools(pages[0]["webSocketDebuggerUrl"])
-        ready = "document.readyState === 'complete' && !!document.querySelector('.cite')"
-        while session.eval(ready) is not True:
-            assert time.monotonic() < deadline, "the digest page did not load"
-            time.sleep(0.1)
+    with open_page(html, tmp_path / "profile", "document.querySelector('.cite')") as session:
         yield session
-    finally:
-        if session is not None:
-            session.close()
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _click(page: DevTools, selector: str) -> None:
