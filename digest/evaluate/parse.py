@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from digest.briefing import Briefing, Citation
 from digest.errors import CitationError
 from digest.evaluate.models import Clause, DigestSentence, ParsedDigest, SentenceKind, SourceRef
+from digest.evaluate.own import markdown_matches, parse_own_briefing
 from digest.ingest.sentences import Span, split_sentences
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def clean_claim(text: str) -> str:
     text = re.sub(r"(?<!\\)(\*\*|__|(?<!\w)[*_]|[*_](?!\w))", "", text)
     text = _ESCAPED.sub(r"\1", text)  # our renderer escapes Markdown in sentence text
     text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"([.,!?])\s+([\"\u201d\u2019])(?=\s|$)", r"\1\2", text)  # `win. [1]"`
     return re.sub(r"\s+([.,;:!?])", r"\1", text)
 
 
@@ -169,16 +171,52 @@ def _kind(text: str, span: Span, block_sentences: int) -> SentenceKind:
     return "prose"
 
 
-def _merge_marker_only(spans: list[Span], text: str) -> list[Span]:
-    """``"… in May. [2]"`` or ``"**… [1].**"`` may split a marker or closing emphasis off;
-    a piece with no word in it belongs to the sentence before it."""
-    merged: list[Span] = []
+_MARKERS = rf"(?:{MARKER.pattern}\s*)+"
+_CLOSERS = "\"'\u201d\u2019\u00bb)"
+#: A stop, closing quotes, markers, then a new sentence: ``friend." [2] Officials``,
+#: ``over.[1][2] Next``, ``win. [1]" Next``. pysbd keeps these together (a marker after a
+#: closing quote hides the boundary), so the split after the markers is made here.
+_INNER_END = re.compile(
+    rf"[.!?][{_CLOSERS}]*\s*{_MARKERS}[{_CLOSERS}]*(?=\s+[\"\u201c\u2018(]?[A-Z0-9])"
+)
+#: A sentence that starts with what ends the previous one: ``" [1, 2] Next``, ``[1] Next``.
+_LEADING = re.compile(rf"^(?:[\u201d\u2019\u00bb)]|[\"'](?=\s*\[))*\s*{_MARKERS}")
+
+
+def _split_inner(spans: list[Span], text: str) -> list[Span]:
+    out: list[Span] = []
     for span in spans:
-        if merged and not re.search(r"\w", MARKER.sub("", span.text)):
-            prev = merged[-1]
+        start = span.start
+        for match in _INNER_END.finditer(span.text):
+            end = span.start + match.end()
+            out.append(Span(start, end, text[start:end]))
+            start = end + (len(text[end:span.end]) - len(text[end:span.end].lstrip()))
+        out.append(Span(start, span.end, text[start : span.end]))
+    return out
+
+
+def _attach_markers(spans: list[Span], text: str) -> list[Span]:
+    """Give every citation marker to the sentence it closes.
+
+    ``"… in May. [2]"`` or ``"**… [1].**"`` may split a marker or closing emphasis off (a
+    piece with no word joins the sentence before it); ``friend." [2] Officials`` is split
+    after the marker; a sentence that *starts* with a closing quote or a marker hands it back
+    to the sentence before it on the same line. Markers inside a quote stay where they are.
+    """
+    merged: list[Span] = []
+    for span in _split_inner(spans, text):
+        prev = merged[-1] if merged else None
+        same_line = prev is not None and "\n" not in text[prev.end : span.start]
+        if prev is not None and not re.search(r"\w", MARKER.sub("", span.text)):
             merged[-1] = Span(prev.start, span.end, text[prev.start : span.end])
-        else:
-            merged.append(span)
+            continue
+        lead = _LEADING.match(span.text) if same_line else None
+        if prev is not None and lead:
+            cut = span.start + len(lead.group(0).rstrip())
+            merged[-1] = Span(prev.start, cut, text[prev.start : cut])
+            rest = span.start + lead.end()
+            span = Span(rest, span.end, text[rest : span.end])
+        merged.append(span)
     return merged
 
 
@@ -227,7 +265,7 @@ def parse_digest_text(
     cut = _sources_section(text)
     body = text[:cut]
     refs = parse_sources(text[cut:]) if cut < len(text) else []
-    spans = _merge_marker_only(split_sentences(body), body)
+    spans = _attach_markers(split_sentences(body), body)
     paragraphs = _paragraph_starts(body)
     per_block: dict[int, int] = {}
     for span in spans:
@@ -279,16 +317,8 @@ def _merge_sidecar_sources(refs: list[SourceRef], sidecar: Briefing) -> list[Sou
 
 
 def parse_briefing(briefing: Briefing, *, path: str = "<briefing>") -> ParsedDigest:
-    """A :class:`Briefing` as its Markdown reads, with itself as the sidecar.
-
-    Lets ``digest brief`` check what it is about to write, and ``digest eval X.json`` check a
-    sidecar whose Markdown was deleted or edited.
-    """
-    from digest.render.markdown import render_markdown
-
-    parsed = parse_digest_text(render_markdown(briefing), path=path, sidecar=briefing)
-    parsed.sidecar = path
-    return parsed
+    """Our own digest, read from its JSON (:mod:`digest.evaluate.own`), not re-parsed."""
+    return parse_own_briefing(briefing, path=path)
 
 
 def parse_digest(path: Path) -> ParsedDigest:
@@ -306,7 +336,12 @@ def parse_digest(path: Path) -> ParsedDigest:
             ) from exc
     else:
         sidecar = read_sidecar(path)
-        parsed = parse_digest_text(text, path=str(path), sidecar=sidecar)
+        if sidecar is not None and markdown_matches(text, sidecar):
+            parsed = parse_own_briefing(sidecar, path=str(path))
+        else:  # anyone's digest, or ours edited by hand: check what the reader sees
+            if sidecar is not None:
+                logger.info("%s differs from its sidecar: checking the Markdown as written", path)
+            parsed = parse_digest_text(text, path=str(path), sidecar=sidecar)
         if sidecar is not None:
             parsed.sidecar = str(path.with_suffix(".json"))
     if not any(s.kind != "heading" for s in parsed.sentences):

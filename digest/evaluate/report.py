@@ -1,9 +1,9 @@
 """Render an :class:`EvalReport`: terminal table, JSON, Markdown, self-contained HTML.
 
 Renderers are pure (report in, text or rich renderable out); the CLI decides where it goes.
-The Markdown and HTML layouts are Jinja templates in ``digest/render/templates/`` so that wording and
-styling can change without touching code. The HTML report inlines its CSS and has no scripts
-or external links: it must open from an e-mail attachment or a CI artifact as-is.
+The Markdown and HTML layouts are Jinja templates in ``digest/render/templates/`` so that
+wording and styling can change without touching code. The HTML report inlines its CSS and has no
+scripts or external links: it must open from an e-mail attachment or a CI artifact as-is.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """A tiny L2-regularised logistic regression (Newton's method) in numpy.
 
-Why not scikit-learn: the embedded judge ships its fitted coefficients as constants, so runtime
-needs only a dot product; fitting happens once, offline, on a few thousand rows, which Newton's
-method does in milliseconds. One more heavy dependency for that is not worth it.
+Why ours and not scikit-learn or scipy.optimize: the objective (class-balanced log loss plus an
+L2 penalty that spares the intercept) is strictly convex, so Newton's method reaches the same
+unique optimum any library solver would (``tests/judges/test_judge_logistic.py`` checks it
+against ``scipy.optimize.minimize``) in a few exact steps; the shipped weights were fitted with
+it, and the judge needs only a dot product at run time.
 """
 
 from __future__ import annotations

@@ -124,7 +124,9 @@ _SUFFIXES = ("ing", "edly", "ed", "ies", "es", "s", "ly")
 def stem(word: str) -> str:
     """A crude suffix stripper: 'protests'/'protested'/'protesting' all become 'protest'.
 
-    Porter would be better linguistically but is slower and we only need matching, not roots.
+    Kept rather than snowballstemmer: the shipped judge weights were fitted on features built
+    with this stemmer, and Snowball conflates differently ("university"/"universe"), so a swap
+    would change every judge score and require refitting; we only need matching, not roots.
     """
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):

@@ -24,7 +24,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def _containment_judge(monkeypatch: pytest.MonkeyPatch, judge) -> None:
     """CLI tests use the conftest judge; the real engines are measured in tests/judges."""
-    monkeypatch.setattr(eval_cli, "build_judge", lambda name, settings: judge)
+    monkeypatch.setattr(eval_cli, "build_judge", lambda *args, **kwargs: judge)
 
 
 def _run(*args: str):

@@ -22,7 +22,10 @@ def test_embedded_judge_supports_quotes_and_catches_a_changed_number(
     corpus_store, tmp_path: Path
 ) -> None:
     briefing = build_briefing(
-        corpus_store, topic="Putin visit to China", writer=ExtractiveWriter(corpus_store.embedder), now=NOW
+        corpus_store,
+        topic="Putin visit to China",
+        writer=ExtractiveWriter(corpus_store.embedder),
+        now=NOW,
     )
     path = tmp_path / "brief.md"
     write_briefing(briefing, path, "md")
@@ -36,9 +39,11 @@ def test_embedded_judge_supports_quotes_and_catches_a_changed_number(
         s for s in report.sentences if s.kind == "prose" and re.search(r"\b\d{2,}\b", s.claim)
     )
     number = re.search(r"\b\d{2,}\b", target.claim).group(0)
-    altered = target.text.replace(number, str(int(number) + 7), 1)
+    markdown = path.read_text(encoding="utf-8")
+    at = markdown.index(target.claim[:30])  # the sentence as rendered (claims come from JSON)
+    at = markdown.index(number, at)
     path.write_text(
-        path.read_text(encoding="utf-8").replace(target.text, altered, 1), encoding="utf-8"
+        markdown[:at] + str(int(number) + 7) + markdown[at + len(number) :], encoding="utf-8"
     )
     changed = evaluate_digest(path, judge=judge, store=corpus_store)
     verdicts = {s.claim: s.verdict for s in changed.sentences}

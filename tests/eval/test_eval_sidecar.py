@@ -106,7 +106,10 @@ def test_brief_pipeline_digest_checked_against_the_store(
     corpus_store, tmp_path: Path, judge
 ) -> None:
     briefing = build_briefing(
-        corpus_store, topic="Putin visit to China", writer=ExtractiveWriter(corpus_store.embedder), now=NOW
+        corpus_store,
+        topic="Putin visit to China",
+        writer=ExtractiveWriter(corpus_store.embedder),
+        now=NOW,
     )
     path = tmp_path / "brief.md"
     write_briefing(briefing, path, "md")
