@@ -12,23 +12,37 @@ are collapsed *before* clustering: the copy joins its original's group and count
 Ranking uses independent coverage, the number of distinct outlets among non-duplicate
 articles, so one wire story printed by five papers does not outrank an event that five
 newsrooms reported themselves.
+
+Outlets that disagree on a detail write different articles: "Putin flies into Beijing" and
+"Putin lands in Tianjin" can fall on either side of the similarity cut, and two sections about
+one event hide the very disagreement a reader needs to see. :func:`merge_same_event` joins
+stories whose lede sentences say nearly the same thing about the same actors, within a day
+and a half, but name a different place for the same kind of event; the merged story's
+headline is a member title that takes neither side.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
 
+from digest.config import STORY_SIMILARITY
+from digest.ingest.sentences import split_sentences
 from digest.models import StoredArticle
+from digest.write.differences import features
+from digest.write.standalone import strip_dateline
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SIMILARITY = 0.78
+DEFAULT_SIMILARITY = STORY_SIMILARITY
 PENALTY_PER_DAY = 0.05  # similarity lost per day between two articles' publication times
+SAME_FACT = 0.6  # lede sentences at least this similar report the same fact (or contest it)
+SAME_EVENT_HOURS = 36.0  # articles further apart than this are not about one arrival, one talk
+LEDE_SENTENCES = 2
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
 
@@ -182,3 +196,83 @@ def select_stories(
             chosen.append(stories[best])
     chosen.sort(key=Story.rank_key)
     return chosen, missing
+
+
+def _lede_rows(stories: Sequence[Story], text_of: Callable[[str], str | None]
+               ) -> list[tuple[int, str, float]]:
+    """(story index, lede sentence without dateline, published timestamp) of every report."""
+    rows = []
+    for index, story in enumerate(stories):
+        for article in story.independent:
+            text = (text_of(article.id) or "")[:2000]
+            published = article.published.timestamp() if article.published else 0.0
+            for span in split_sentences(text)[:LEDE_SENTENCES]:
+                rows.append((index, span.text[strip_dateline(span.text):], published))
+    return rows
+
+
+def _contested(fa: dict[str, set[str]], fb: dict[str, set[str]]) -> set[str]:
+    """Places two sentences give for the same kind of event ("arrival"), when they differ."""
+    values: set[str] = set()
+    for kind in fa.keys() & fb.keys():
+        if fa[kind] - fb[kind] and fb[kind] - fa[kind]:
+            values |= fa[kind] ^ fb[kind]
+    return values
+
+
+def merge_same_event(
+    stories: Sequence[Story], *, text_of: Callable[[str], str | None],
+    embed: Callable[[list[str]], np.ndarray], similar: float = SAME_FACT,
+    max_hours: float = SAME_EVENT_HOURS,
+) -> list[Story]:
+    """``stories`` with those that differ only in a contested place merged, best covered first.
+
+    ``text_of`` gives an article's text (``Store.article_text``); ``embed`` embeds sentences.
+    """
+    rows = _lede_rows(stories, text_of) if len(stories) > 1 else []
+    if not rows:
+        return list(stories)
+    vectors = _normalise(np.asarray(embed([text for _, text, _ in rows]), dtype=np.float64))
+    sims = vectors @ vectors.T
+    parent = list(range(len(stories)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    places = [{k: v for k, v in features(text).items() if k.startswith("place@")}
+              for _, text, _ in rows]
+    found: list[tuple[int, set[str]]] = []  # (a member story, the places it contests)
+    for i, j in np.argwhere(np.triu(sims >= similar, 1)):
+        (si, _, ta), (sj, _, tb) = rows[i], rows[j]
+        if root(si) == root(sj) or abs(ta - tb) > max_hours * 3600:
+            continue
+        values = _contested(places[i], places[j])
+        if values:
+            found.append((si, values))
+            parent[max(root(si), root(sj))] = min(root(si), root(sj))
+    members: dict[int, list[Story]] = {}
+    for index, story in enumerate(stories):
+        members.setdefault(root(index), []).append(story)
+    contested: dict[int, set[str]] = {}
+    for index, values in found:
+        contested.setdefault(root(index), set()).update(values)
+    merged = [_merged(group, contested.get(key, set())) if len(group) > 1 else group[0]
+              for key, group in members.items()]
+    merged.sort(key=Story.rank_key)
+    if len(merged) < len(stories):
+        logger.info("%d stories differing only in a contested place merged -> %d",
+                    len(stories), len(merged))
+    return merged
+
+
+def _merged(group: list[Story], contested: set[str]) -> Story:
+    group = sorted(group, key=Story.rank_key)
+    articles = sorted({a.id: a for s in group for a in s.articles}.values(),
+                      key=lambda a: (a.published or _EPOCH, a.id))
+    centroid = _normalise(sum(s.centroid * len(s.articles) for s in group)[None, :])[0]
+    titles = [s.headline for s in group]
+    titles += [a.title for s in group for a in s.independent if a.title]
+    neutral = [t for t in titles if not any(place in t for place in contested)]
+    return Story(articles=tuple(articles), centroid=centroid, headline=(neutral or titles)[0])

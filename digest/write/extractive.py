@@ -6,14 +6,18 @@ is still verbatim). Selection:
 
 1. split retrieved passages into sentences (exact offsets; overlapping chunks deduplicated);
 2. drop sentences that read badly out of context or are not reporting: bylines, headings,
-   dangling pronouns, unattributed quotes, first-person opinion; sentences of analysis and
-   opinion pieces ship quoted and attributed ("An analysis piece in X argues: “…”");
+   connectives and anaphora, unattributed quotes, first-person opinion
+   (:mod:`digest.write.standalone`); sentences of analysis and opinion pieces ship quoted and
+   attributed ("An analysis piece in X argues: “…”");
 3. score = centrality (mean similarity to sentences of *other, independent* sources — a fact
    several outlets report outranks one outlet's aside) + relevance to the topic;
-4. the headline summary is the best-scoring *lede* sentence of a news article (ledes are
-   written to summarise); MMR on the sentence embeddings then picks salient, non-redundant
-   body sentences, ordered by story, date and position;
-5. :mod:`digest.differences` adds "Where sources differ" from contrasting places/dates/figures.
+4. :mod:`digest.write.differences` finds contrasting places/dates/figures first; the sentences
+   it quotes are kept for "Where sources differ" and not repeated as plain reporting;
+5. the lead is the most central self-contained *lede* sentence of a news article that says
+   who did what and when (ledes are written to summarise); MMR on the sentence embeddings
+   then picks salient, non-redundant body sentences (:mod:`digest.write.compose` orders them:
+   corroborated facts, then reactions, then analysis, and drops or introduces any sentence
+   whose names or definite references the digest has not yet given the reader).
 
 Because article text is only ever quoted, an instruction inside an article ("ignore previous
 instructions…") can at most appear as that article's quoted, cited text.
@@ -30,19 +34,15 @@ from digest.briefing import DraftSentence, Passage, Usage, WriterResult
 from digest.ingest.embed import Embedder
 from digest.ingest.sentences import split_sentences
 from digest.models import StoredArticle
+from digest.write.compose import compose_section, lead_bonus
 from digest.write.differences import Claim, difference_drafts, find_differences
 from digest.write.mmr import mmr_pick
+from digest.write.standalone import context_free_reasons, full_names, is_standalone, strip_dateline
 
-_DATELINE = re.compile(
-    r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?(?:\s*\([^)]*\))?\s*[—–]\s+"
-)
-_DANGLING = re.compile(r"^(He|She|It|They|This|That|These|Those|But|And|Also|Still|Yet)\b")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _FIRST_PERSON = re.compile(r"\b(I|my|me|we|our|us)\b")
 _ATTRIBUTION = re.compile(r"\b(said|says|told|according|added|wrote|stated|asked)\b")
 _ENDS_WELL = re.compile(r"[.!?][\"”’')]*$")
-# '"…," he said': the speaker is a pronoun whose antecedent stays behind in the article.
-_PRONOUN_SPEAKER = re.compile(r"[,\"”]\s+(he|she|they)\s+(said|says|added|told|wrote)\b")
 # Opinion and analysis pieces: their sentences are the author's views and are shipped only
 # as such ("An analysis piece in X argues: “…”"), never as plain reporting.
 _OPINION_TITLE = re.compile(
@@ -55,6 +55,8 @@ PER_ARTICLE = 2  # body sentences per article, so one article cannot write the b
 REDUNDANT = 0.8  # cosine above which a sentence repeats one already chosen
 LAMBDA = 0.7
 LEDE_CHARS = 400  # a sentence starting this early in its article belongs to the lede
+DIFFERENCES = 3
+CONTESTED_MARGIN = 0.1  # score a contested lede may lose to an uncontested one
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,7 @@ def _usable(text: str) -> bool:
     words = text.split()
     if not 8 <= len(words) <= 60 or not _ENDS_WELL.search(text):
         return False
-    if text[0] in "*#>-|[" or text.startswith("By ") or _DANGLING.match(text):
-        return False
-    if _PRONOUN_SPEAKER.search(text):
+    if text[0] in "*#>-|[" or text.startswith("By ") or context_free_reasons(text):
         return False
     unquoted = _QUOTED.sub(" ", text)
     if _FIRST_PERSON.search(unquoted):
@@ -106,8 +106,7 @@ def candidate_sentences(passages: list[Passage]) -> list[_Sentence]:
     for passage in passages:
         chunk = passage.chunk
         for span in split_sentences(chunk.text):
-            dateline = _DATELINE.match(span.text)
-            cut = dateline.end() if dateline else 0
+            cut = strip_dateline(span.text)
             text, start = span.text[cut:], chunk.start + span.start + cut
             key = (passage.article.id, start)
             if key in seen or not text or not _usable(text):
@@ -132,22 +131,44 @@ def _scores(sentences: list[_Sentence], vectors: np.ndarray, topic_vector: np.nd
     return centrality + 0.5 * (vectors @ topic_vector)
 
 
-def _headline(scores: np.ndarray, sentences: list[_Sentence]) -> int:
-    """The best-scoring lede of a news (not opinion) article: ledes are written to summarise."""
-    ledes = [i for i, s in enumerate(sentences)
-             if s.start < LEDE_CHARS and opinion_kind(s.passage.article) is None]
-    pool = ledes or list(range(len(sentences)))
-    return min(pool, key=lambda i: (-scores[i], sentences[i].passage.id, sentences[i].start))
+def _lead(scores: np.ndarray, sentences: list[_Sentence], contested: set[int],
+          surnames: dict[str, str]) -> int:
+    """The most central self-contained lede of a news article, favouring who-did-what-when.
+
+    Ledes are written to summarise. A sentence quoted under "Where sources differ" states one
+    side of a disagreement, so it leads only when no uncontested lede comes within
+    ``CONTESTED_MARGIN`` of it. Looser pools (any sentence) are fallbacks only.
+    """
+    def value(i: int) -> float:
+        return float(scores[i]) + lead_bonus(sentences[i].text)
+
+    def best(pool: list[int]) -> int:
+        return min(pool, key=lambda i: (-value(i), sentences[i].passage.id, sentences[i].start))
+
+    everyone = range(len(sentences))
+    standalone = [i for i in everyone if is_standalone(sentences[i].text, surnames=surnames)]
+    ledes = [i for i in standalone if sentences[i].start < LEDE_CHARS
+             and opinion_kind(sentences[i].passage.article) is None]
+    for pool in (ledes, standalone, list(everyone)):
+        if pool:
+            lead = best(pool)
+            calm = [i for i in pool if i not in contested]
+            if lead in contested and calm and value(best(calm)) >= value(lead) - CONTESTED_MARGIN:
+                return best(calm)
+            return lead
+    raise ValueError("no sentences")  # unreachable: callers pass at least one sentence
 
 
 def _mmr(scores: np.ndarray, vectors: np.ndarray, sentences: list[_Sentence], n: int,
-         chosen: list[int]) -> list[int]:
+         chosen: list[int], banned: set[int]) -> list[int]:
     """Up to ``n`` sentences: high agreement, not redundant, at most PER_ARTICLE per article."""
     order = sorted(range(len(sentences)), key=lambda i: (-scores[i], sentences[i].passage.id,
                                                           sentences[i].start))
     rank = {i: r for r, i in enumerate(order)}
 
     def allowed(r: int, picked: list[int]) -> bool:
+        if order[r] in banned:
+            return False
         article = sentences[order[r]].passage.article.id
         return sum(sentences[order[j]].passage.article.id == article for j in picked) < PER_ARTICLE
 
@@ -158,22 +179,47 @@ def _mmr(scores: np.ndarray, vectors: np.ndarray, sentences: list[_Sentence], n:
 
 def _reading_order(sentence: _Sentence) -> tuple[object, ...]:
     published = sentence.passage.article.published
-    return (sentence.passage.story, published.timestamp() if published else float("-inf"),
+    return (published.timestamp() if published else float("-inf"),
             sentence.passage.article.id, sentence.start)
+
+
+def _claims(sentences: list[_Sentence]) -> list[Claim]:
+    return [Claim(s.text, s.passage.id, s.group,
+                  s.passage.article.published.timestamp() if s.passage.article.published else 0.0,
+                  s.passage.article.id)
+            for s in sentences]
 
 
 def write_extractive(
     passages: list[Passage], *, embedder: Embedder, topic: str | None = None
 ) -> WriterResult:
-    """Headline summary, body and differences, each sentence cited to its own passage."""
+    """Lead, body and differences, each sentence cited to its own passage."""
     sentences = candidate_sentences(passages)
     if not sentences:
         return WriterResult(drafts=[], usage=Usage(), model=None)
     vectors = embedder.embed([s.text for s in sentences])
     topic_vector = embedder.embed([topic])[0] if topic and topic.strip() else None
     scores = _scores(sentences, vectors, topic_vector)
-    chosen = _mmr(scores, vectors, sentences, SUMMARY + MAX_BODY,
-                  [_headline(scores, sentences)])
+    surnames = full_names(p.chunk.text for p in passages)
+    claims = _claims(sentences)
+    differences = find_differences(claims, vectors, limit=2 * DIFFERENCES)
+    index = {(c.passage_id, c.text): i for i, c in enumerate(claims)}
+    contested = {index[(c.passage_id, c.text)] for _, a, b in differences for c in (a, b)}
+    lead = _lead(scores, sentences, contested, surnames)
+
+    def pick(chosen: list[int], banned: set[int]) -> list[int]:
+        return _mmr(scores, vectors, sentences, SUMMARY + MAX_BODY, chosen, banned | contested)
+
+    kept, shown = compose_section(
+        lead, pick, texts=[s.text for s in sentences], vectors=vectors,
+        groups=[s.group for s in sentences], stories=[s.passage.story for s in sentences],
+        opinions=[opinion_kind(s.passage.article) is not None for s in sentences],
+        reading=[_reading_order(s) for s in sentences], surnames=surnames,
+        articles=[s.passage.article.id for s in sentences],
+        differences=[(label, index[(a.passage_id, a.text)], index[(b.passage_id, b.text)])
+                     for label, a, b in differences],
+        limit=DIFFERENCES,
+    )
 
     def draft(i: int, section: str) -> DraftSentence:
         s = sentences[i]
@@ -181,16 +227,10 @@ def write_extractive(
                              passage_ids=[s.passage.id], section=section,  # type: ignore[arg-type]
                              story=s.passage.story)
 
-    drafts = [draft(chosen[0], "summary")]
-    body = sorted(chosen[1:], key=lambda i: _reading_order(sentences[i]))
-    drafts += [draft(i, "body") for i in body]
-    claims = [
-        Claim(s.text, s.passage.id, s.group,
-              s.passage.article.published.timestamp() if s.passage.article.published else 0.0,
-              s.passage.article.id)
-        for s in sentences
-    ]
-    drafts += difference_drafts(find_differences(claims, vectors))
+    drafts = [draft(kept[0], "summary")] + [draft(i, "body") for i in kept[1:]]
+    by_index = {(label, index[(a.passage_id, a.text)], index[(b.passage_id, b.text)]):
+                (label, a, b) for label, a, b in differences}
+    drafts += difference_drafts([by_index[d] for d in shown])
     return WriterResult(drafts=drafts, usage=Usage(), model=None)
 
 

@@ -31,7 +31,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from digest.briefing import Passage
-from digest.daily.stories import Story, top_stories
+from digest.daily.stories import Story, merge_same_event, top_stories
 from digest.errors import DigestError
 from digest.models import Hit, StoredArticle
 from digest.store import Store, date_where
@@ -151,7 +151,9 @@ def passages_for_stories(
         found = [h for h in store.query_vector(story.centroid, k=max(4 * budget, 40), where=where)
                  if 1.0 - h.distance >= min_relevance]
         vectors = store.chunk_vectors([h.chunk.id for h in found])
-        cap = budget if outlet else default_per_outlet(budget)
+        # One outlet (asked for, or the only one reporting the story): nothing to balance, and a
+        # cap would leave a one-outlet section two passages and often no lede (issue 15).
+        cap = budget if outlet or story.coverage == 1 else default_per_outlet(budget)
         chosen = mmr_select(found, vectors, k=budget, per_outlet=cap, lambda_mult=lambda_mult)
         hits.extend(chosen)
         story_of.update({h.article.id: index for h in chosen})
@@ -208,7 +210,10 @@ class StoreRetriever(BaseRetriever):
         articles, vectors = store.article_vectors(self._where(None))
         if not articles:
             return []
-        stories = top_stories(articles, vectors, limit=self.max_stories)
+        # One story per event: outlets contesting a detail (the city) are merged (issue 15).
+        stories = merge_same_event(top_stories(articles, vectors, limit=3 * self.max_stories),
+                                   text_of=store.article_text, embed=store.embedder.embed)
+        stories = stories[: self.max_stories]
         total = sum(len(s.outlets) for s in stories)
         budgets = [max(1, round(self.k * len(s.outlets) / total)) for s in stories]
         return passages_for_stories(

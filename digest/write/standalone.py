@@ -1,0 +1,194 @@
+"""Does a sentence stand on its own? Rules for sentences lifted out of their article.
+
+An extractive digest quotes sentences verbatim, far from the paragraphs that introduced their
+people and events. A sentence that leans on that missing context reads as a non sequitur:
+"Also, …", "The ministerial meeting comes as …", "“…,” Ms. Raman said." Each rule below names
+one such dependency and says when the digest itself supplies the antecedent:
+
+* ``connective``: opens with a connective or anaphor ("Also", "But", "However", "This", "It",
+  a sentence-initial pronoun) — never resolved: its antecedent is the article's last sentence;
+* ``additive``: "also", "too", "as well" outside quotation marks — what else? never resolved;
+* ``pronoun``: "…, he said" / "his" with no name before it in the sentence;
+* ``definite``: opens with "The/These/Both/Other … <noun>" whose noun has not appeared earlier
+  in the digest ("The ministerial meeting comes as …");
+* ``name``: "Mr./Ms./Dr. X", or a bare surname as a speaker, before the digest has named X in
+  full ("Priya Raman", "President Xi").
+
+The rules are deliberately lexical (no parser, no model) and err towards flagging: the writer
+has plenty of other sentences to choose from, and the same rules score any digest
+(``evals/bench_writer.py``), so a rule a writer could satisfy by luck would measure nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# "MOSCOW (Harbor Wire) — ": a dateline is the article's, not the sentence's, and is cut off.
+DATELINE = re.compile(
+    r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?(?:\s*\([^)]*\))?\s*[—–]\s+"
+)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_CONNECTIVES = (
+    "also", "but", "however", "this", "that", "these", "those", "it", "its", "they", "their",
+    "them", "he", "she", "his", "her", "him", "we", "our", "i", "and", "yet", "still",
+    "meanwhile", "moreover", "furthermore", "additionally", "instead", "nevertheless",
+    "nonetheless", "besides", "likewise", "similarly", "otherwise", "thus", "therefore", "hence",
+    "so", "then", "there", "here", "in addition", "at the same time", "as a result", "even so",
+    "on the other hand", "by contrast", "in contrast", "in response", "after that",
+    "for his part", "for her part", "for their part", "in turn", "as such",
+)
+# "This week" and "That year" are dates, not anaphora.
+_TIME_NOUNS = r"(?:week|weekend|month|year|morning|afternoon|evening|spring|summer|autumn|fall" \
+    r"|winter)"
+_CONNECTIVE = re.compile(
+    r"^(?!(?:this|that|these|those)\s+" + _TIME_NOUNS + r"\b)(" + "|".join(
+        re.escape(c) for c in sorted(_CONNECTIVES, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE)
+_ADDITIVE = re.compile(r"\balso\b|,\s*too\b|\btoo[.!?]|\bas well\b(?!\s+as\b)", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(he|she|his|him|her)\b")
+_PERSON_NOUNS = re.compile(
+    r"\b(?:spokes\w*|minister|official|analyst|researcher|president|premier|chairman|director"
+    r"|fellow|head|reporter|expert|envoy|ambassador|man|woman|chief|leader|secretary)\b",
+    re.IGNORECASE)
+_CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+")
+_DETERMINER = re.compile(
+    r"^(?:the|this|these|those|both|other|another|such|neither|each|either)\s+", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_NOT_HEAD = set(
+    "of in on at for with to from by as that which who whose is are was were be been has have "
+    "had will would could can may might must should do does did took made came went said says "
+    "gave held met left told began saw found became got kept put set led won sent paid rose "
+    "fell grew drew cut hit ran not no and or but than also first second last next new "
+    "former".split())
+_NUMBERISH = set("two three four five six seven eight nine ten dozen".split())
+_HONORIFIC = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Miss|Prof)\.?\s+([A-Z](?:[\w-]|['’](?!s\b))+)")
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'-]+)+")
+_SPEECH = r"(?:said|says|told|added|argued|noted|wrote|warned|explained)"
+_NOT_GIVEN = {"Mr", "Ms", "Mrs", "Dr", "Miss", "Prof", "The", "A", "An", "In", "On", "At"}
+
+
+def strip_dateline(text: str) -> int:
+    """How many leading characters are a dateline ("BEIJING — "), 0 when there is none."""
+    match = DATELINE.match(text)
+    return match.end() if match else 0
+
+
+def unquoted(text: str) -> str:
+    """``text`` with quoted speech blanked out: a speaker's words are theirs, not ours."""
+    return _QUOTED.sub(" ", text)
+
+
+def _stem(word: str) -> str:
+    word = word.lower().strip("'")
+    for suffix in ("ings", "ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(text)}
+
+
+def context_free_reasons(text: str) -> list[str]:
+    """Dependencies no earlier sentence of a digest can resolve (connectives, "also", "he")."""
+    reasons = []
+    opening = _CONNECTIVE.match(text)
+    if opening:
+        reasons.append(f"connective: opens with “{opening.group(1)}”")
+    outside = unquoted(text)
+    additive = _ADDITIVE.search(outside)
+    if additive:
+        reasons.append(f"additive: “{additive.group(0).strip(', .!?')}” without antecedent")
+    for pronoun in _PRONOUN.finditer(outside):
+        before = outside[: pronoun.start()]
+        if not (_CAPITALISED.search(before) or _PERSON_NOUNS.search(before)):
+            reasons.append(f"pronoun: “{pronoun.group(1)}” before anyone is named")
+            break
+    return reasons
+
+
+def _definite(text: str, earlier: set[str]) -> str | None:
+    opening = _DETERMINER.match(text)
+    if not opening:
+        return None
+    words: list[str] = []
+    rest = text[opening.end():]
+    if re.match(_TIME_NOUNS + r"\b", rest, re.IGNORECASE):
+        return None
+    for word in _WORD.findall(rest)[:4]:
+        if word.lower() in _NUMBERISH:
+            continue
+        if (word[0].isupper() or word.lower() in _NOT_HEAD or len(words) == 2
+                or (words and word.endswith("ed"))):
+            break
+        words.append(word)
+    if not words or any(_stem(w) in earlier for w in words):
+        return None
+    phrase = text[: opening.end()] + " ".join(words)
+    return f"definite: “{phrase}” has no antecedent in the digest"
+
+
+def full_names(texts: Iterable[str]) -> dict[str, str]:
+    """Surname -> a full name ("Raman" -> "Priya Raman") as the sources write them."""
+    names: dict[str, str] = {}
+    for text in texts:
+        for match in _FULL_NAME.finditer(text):
+            parts = match.group(0).split()
+            if parts[0] not in _NOT_GIVEN:
+                names.setdefault(parts[-1], match.group(0))
+    return names
+
+
+def named_in_full(surname: str, text: str) -> bool:
+    """Whether ``text`` names ``surname`` with a given name or title ("Vladimir Putin")."""
+    name = re.escape(surname)
+    for match in re.finditer(rf"\b([A-Z][\w'-]*)\.?\s+(?:[A-Z]\.\s+)?{name}\b", text):
+        if match.group(1) not in _NOT_GIVEN:
+            return True
+    return re.search(rf"\b{name}\s+[A-Z][a-z]+\b", text) is not None
+
+
+def _short_names(text: str, surnames: dict[str, str]) -> list[tuple[int, str]]:
+    """(end offset, surname) of each "Mr. X" and each speaking surname the sources name in full."""
+    found = [(m.end(1), m.group(1)) for m in _HONORIFIC.finditer(text)]
+    speaker = rf"\b([A-Z][a-z'-]+)\s+{_SPEECH}\b|\b{_SPEECH}\s+([A-Z][a-z'-]+)\b"
+    for match in re.finditer(speaker, text):
+        group = 1 if match.group(1) else 2
+        if match.group(group) in surnames:
+            found.append((match.end(group), match.group(group)))
+    return found
+
+
+def orphan_names(text: str, earlier: str, *, surnames: dict[str, str] | None = None
+                 ) -> list[str]:
+    """Short-form names in ``text`` ("Ms. Raman", "Raman said") not yet introduced in full.
+
+    ``surnames`` (from :func:`full_names` over the sources) lets a bare surname speaking be
+    recognised as a person's short form; honorific forms need no help.
+    """
+    orphans: list[str] = []
+    for end, surname in _short_names(text, surnames or {}):
+        # The text up to and including the name: "Priya Raman said" names her in full itself.
+        if surname not in orphans and not named_in_full(surname, f"{earlier} {text[:end]} ."):
+            orphans.append(surname)
+    return orphans
+
+
+def dangling_reasons(text: str, earlier: str, *, surnames: dict[str, str] | None = None
+                     ) -> list[str]:
+    """Why ``text`` cannot stand where it is, after the digest's ``earlier`` text ([] if it can)."""
+    reasons = context_free_reasons(text)
+    definite = _definite(text, _stems(earlier))
+    if definite:
+        reasons.append(definite)
+    reasons += [f"name: “{name}” before the digest names them in full"
+                for name in orphan_names(text, earlier, surnames=surnames)]
+    return reasons
+
+
+def is_standalone(text: str, earlier: str = "", *, surnames: dict[str, str] | None = None
+                  ) -> bool:
+    """True when no rule flags ``text`` after ``earlier``."""
+    return not dangling_reasons(text, earlier, surnames=surnames)
