@@ -108,3 +108,59 @@ def test_unreachable_chroma_server_is_a_clear_error(
     assert result.exit_code == 2
     flat = " ".join(result.output.split())
     assert f"cannot open Chroma at {url}" in flat and "Traceback" not in result.output
+
+
+_READER = """
+import sys
+from digest.app import build_store
+from digest.config import Settings
+from digest.store import date_where
+
+store = build_store(Settings())
+vector = store.embedder.embed(["Putin's visit to China"])[0]
+print("ready", flush=True)
+for line in sys.stdin:
+    hits = store.query_vector(vector, k=50, where=date_where(outlet=line.strip()))
+    print(len({h.article.id for h in hits}), flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_long_lived_process_sees_what_another_process_ingests(
+    chroma_server: str, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DIGEST_", "OPENAI_"))}
+    env.update(DIGEST_CHROMA_URL=chroma_server, DIGEST_HOME=str(tmp_path / "home"))
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READER], env=env, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "ready", reader.stderr.read()  # type: ignore[union-attr]
+
+        def ask(outlet: str) -> int:
+            reader.stdin.write(outlet + "\n")  # type: ignore[union-attr]
+            reader.stdin.flush()  # type: ignore[union-attr]
+            return int(reader.stdout.readline())  # type: ignore[union-attr]
+
+        assert ask("Pacific Dispatch") == 0  # B has loaded its (empty) view of the store
+        writer = subprocess.run(
+            [sys.executable, "-m", "digest", "ingest", str(CORPUS)],
+            env=env, capture_output=True, text=True, timeout=300,
+        )
+        assert writer.returncode == 0, writer.stderr
+        assert ask("Pacific Dispatch") == 2  # B sees A's articles without restarting
+        listed = subprocess.run(
+            [sys.executable, "-m", "digest", "sources", "--outlet", "Pacific Dispatch", "--json"],
+            env=env, capture_output=True, text=True, timeout=120,
+        )
+        victim = json.loads(listed.stdout.splitlines()[0])["id"]
+        forgot = subprocess.run([sys.executable, "-m", "digest", "forget", victim],
+                                env=env, capture_output=True, text=True, timeout=120)
+        assert forgot.returncode == 0, forgot.stderr
+        assert ask("Pacific Dispatch") == 1
+    finally:
+        reader.stdin.close()  # type: ignore[union-attr]
+        reader.wait(timeout=30)
+        reader.stdout.close()  # type: ignore[union-attr]
+        reader.stderr.close()  # type: ignore[union-attr]
