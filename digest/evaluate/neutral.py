@@ -3,7 +3,9 @@
 A neutral digest reports what sources say; it does not conclude, speculate or praise in its
 own voice. The check is deliberately lexical and explainable (every flag names the words that
 fired, from :mod:`digest.evaluate.lexicon`), so a writer can fix the sentence and a reviewer
-can disagree with the rule. What is *not* the digest's own voice is exempt:
+can disagree with the rule. Beyond the short list, a sentence that is both strongly valenced
+and subjective by VADER's and TextBlob's lexicons (:mod:`digest.evaluate.valence`) is flagged
+``loaded`` with the lexicon words that fired. What is *not* the digest's own voice is exempt:
 
 * text inside quotation marks (quoted speech belongs to the speaker);
 * sentences that attribute their content to someone: "X said …", "according to X", "X told";
@@ -20,6 +22,7 @@ import re
 
 from digest.evaluate.lexicon import COMPILED, SPEECH
 from digest.evaluate.models import NeutralityFlag
+from digest.evaluate.valence import valence
 
 _QUOTED = re.compile(r"\"[^\"]*(?:\"|$)|\u201c[^\u201d]*(?:\u201d|$)|\u00ab[^\u00bb]*(?:\u00bb|$)")
 _NAME = re.compile(r"\b[A-Z][\w'\u2019.-]*")
@@ -66,4 +69,11 @@ def neutrality_flags(claim: str, *, cited: bool = False) -> list[NeutralityFlag]
             )
     if attributed:
         flags = [f for f in flags if f.kind == "vague_attribution"]
+    elif (scored := valence(text)).loaded:
+        rule = f"lexicon: VADER {scored.compound:+.2f}, subjectivity {scored.subjectivity:.2f}"
+        flags += [
+            NeutralityFlag(kind="loaded", trigger=claim[a:b], start=a, end=b, rule=rule)
+            for a, b in scored.triggers
+            if not any(f.start <= a < f.end for f in flags)
+        ]
     return sorted(flags, key=lambda f: (f.start, f.kind))

@@ -78,3 +78,24 @@ def test_lexicon_rules_are_documented_kinds() -> None:
         "loaded",
         "editorializing",
     }
+
+
+def test_lexicon_flags_loaded_wording_the_word_list_misses() -> None:
+    claim = "The visit was shameless, dangerous and deeply troubling."
+    flags = neutrality_flags(claim, cited=True)
+    assert {f.trigger for f in flags if f.kind == "loaded"} >= {"shameless", "dangerous"}
+    assert all(claim[f.start : f.end] == f.trigger for f in flags)
+    assert any(f.rule.startswith("lexicon: VADER") for f in flags)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Five people were killed in the attack on Tuesday.",  # strongly negative, but factual
+        "Critics said the visit was shameless, dangerous and deeply troubling.",  # attributed
+        'The visit was "shameless, dangerous and deeply troubling", the minister said.',
+        'Protesters held signs reading "a shameless, dangerous and troubling visit".',  # quoted
+    ],
+)
+def test_lexicon_keeps_facts_and_reported_speech_neutral(claim: str) -> None:
+    assert [f for f in neutrality_flags(claim, cited=True) if f.kind == "loaded"] == []
