@@ -1,0 +1,215 @@
+"""Planted errors on the sample corpus: does a judge catch each kind, and stay quiet otherwise?
+
+    python -m train.planted --judge trained
+    python -m train.planted --judge embedded --json /tmp/planted-embedded.json
+
+An extractive "briefing" of the sample corpus (``seeds/corpus``): the first body sentences of
+every article, each cited to its own article. Every sentence is judged as it is (a false alarm
+when it scores under the judge's threshold), then once per error kind that applies to it:
+
+* ``place``: Tianjin <-> Beijing, Moscow <-> Shanghai, China <-> Russia;
+* ``person``: Putin <-> Xi, Trump -> Putin, Polin -> Lavrov;
+* ``month``: May -> June (and the other months one later); ``weekday``: one day later;
+* ``number``: the first number changed (20 -> 27);
+* ``negation``: "will travel" -> "will not travel" (a ``not`` after the first auxiliary), or a
+  ``not`` dropped;
+* ``wrong source``: the sentence cited to another article that lacks most of its words;
+* ``invented``: a fact no article states appended to the sentence.
+
+The edits are written here by hand, independently of the training generator
+(``train/pairs.py``), and the corpus is the project's own sample data. Runs with the project's
+environment (no PyTorch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from digest.judges import text as tx
+from digest.judges.features import split_windows_sentences
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "seeds" / "corpus"
+PER_ARTICLE = 6  # body sentences taken from each article
+
+_PLACES = {"Tianjin": "Beijing", "Beijing": "Tianjin", "Moscow": "Shanghai", "Shanghai": "Moscow",
+           "China": "Russia", "Russia": "China"}
+_PEOPLE = {"Putin": "Xi", "Xi": "Putin", "Trump": "Putin", "Polin": "Lavrov"}
+_MONTHS = ("January February March April May June July August September October November "
+           "December").split()
+_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_AUX = re.compile(r"\b(will|would|is|was|were|are|has|had|have|could|did)\b(?! not\b)")
+_INVENTED = (
+    ", after a three-hour delay caused by a storm",
+    ", accompanied by his defence minister and 40 business leaders",
+    ", in his first foreign trip since his re-election in 2024",
+    ", according to a statement from the United Nations",
+)
+
+
+def _swap(table: dict[str, str]) -> Callable[[str], str | None]:
+    pattern = re.compile(r"\b(" + "|".join(table) + r")\b")
+
+    def change(sentence: str) -> str | None:
+        m = pattern.search(sentence)
+        return None if not m else sentence[: m.start()] + table[m.group(1)] + sentence[m.end() :]
+
+    return change
+
+
+def _month(sentence: str) -> str | None:
+    m = re.search(r"\b(" + "|".join(_MONTHS) + r")\s+\d", sentence)
+    if not m:
+        return None
+    new = _MONTHS[(_MONTHS.index(m.group(1)) + 1) % 12]
+    return sentence[: m.start(1)] + new + sentence[m.end(1) :]
+
+
+def _weekday(sentence: str) -> str | None:
+    m = re.search(r"\b(" + "|".join(_DAYS) + r")\b", sentence)
+    if not m:
+        return None
+    return sentence[: m.start()] + _DAYS[(_DAYS.index(m.group(1)) + 1) % 7] + sentence[m.end() :]
+
+
+def _number(sentence: str) -> str | None:
+    m = re.search(r"(?<![\w.,$])(\d+)(?![\w.,]\d)", sentence)
+    if not m or re.fullmatch(r"20\d\d", m.group(1)):
+        return None
+    return sentence[: m.start()] + str(int(m.group(1)) + 7) + sentence[m.end() :]
+
+
+def _negation(sentence: str) -> str | None:
+    m = re.search(r"\b(will|would|is|was|were|are|has|had|did|could) not\b", sentence)
+    if m:
+        return sentence[: m.start()] + m.group(1) + sentence[m.end() :]
+    m = _AUX.search(sentence)
+    return None if not m else sentence[: m.end()] + " not" + sentence[m.end() :]
+
+
+def _invented(index: int) -> Callable[[str], str | None]:
+    def change(sentence: str) -> str | None:
+        body = sentence.rstrip()
+        if not body.endswith("."):
+            return None
+        return body[:-1] + _INVENTED[index % len(_INVENTED)] + "."
+
+    return change
+
+
+def article_body(path: Path) -> str:
+    """The text of a sample-corpus file (front matter, HTML tags and JSON wrapping removed)."""
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix == ".md":
+        return raw.split("---", 2)[2].strip() if raw.startswith("---") else raw
+    if path.suffix == ".jsonl":
+        rows = [json.loads(line) for line in raw.splitlines() if line.strip()]
+        return "\n\n".join(str(r.get("text") or r.get("body") or r.get("content") or "")
+                           for r in rows)
+    body = re.sub(r"(?s)<(script|style|head)[^>]*>.*?</\1>", " ", raw)
+    body = re.sub(r"</p>|<br\s*/?>", "\n\n", body)
+    return re.sub(r"[ \t]+", " ", re.sub(r"<[^>]+>", " ", body)).strip()
+
+
+def corpus() -> list[tuple[str, str]]:
+    return [(p.name, article_body(p)) for p in sorted(CORPUS.iterdir())
+            if p.suffix in (".md", ".jsonl", ".html")]
+
+
+def briefing(articles: list[tuple[str, str]]) -> list[tuple[str, int]]:
+    """(sentence, index of its article): the first body sentences of every article."""
+    out = []
+    for i, (_, text) in enumerate(articles):
+        taken = 0
+        for a, b in split_windows_sentences(text):
+            s = text[a:b].strip()
+            if len(s.split()) >= 8 and not s.startswith(("#", "<", "{")) and s.endswith("."):
+                out.append((s, i))
+                taken += 1
+                if taken == PER_ARTICLE:
+                    break
+    return out
+
+
+def _cover(sentence: str, text: str) -> float:
+    words = {t.stem for t in tx.content(tx.tokens(sentence))}
+    have = {t.stem for t in tx.tokens(text)}
+    return len(words & have) / max(1, len(words))
+
+
+def run(judge_name: str) -> dict:
+    from digest.config import Settings
+    from digest.judges import get_judge
+
+    judge = get_judge(judge_name, Settings())
+    articles = corpus()
+    sentences = briefing(articles)
+    kinds: dict[str, Callable[[str], str | None]] = {
+        "place": _swap(_PLACES), "person": _swap(_PEOPLE), "month": _month,
+        "weekday": _weekday, "number": _number, "negation": _negation,
+    }
+    results: dict[str, dict] = {}
+    started, calls = time.perf_counter(), 0
+
+    def verdict(kind: str, claim: str, source: int, original: str) -> None:
+        nonlocal calls
+        calls += 1
+        p = judge.judge(claim, [articles[source][1]]).probability
+        row = results.setdefault(kind, {"n": 0, "flagged": 0, "examples": []})
+        row["n"] += 1
+        flagged = p < judge.threshold
+        row["flagged"] += flagged
+        bad = flagged if kind == "untouched" else not flagged
+        if bad and len(row["examples"]) < 4:
+            row["examples"].append({"claim": claim, "original": original, "p": round(p, 3)})
+
+    for n, (sentence, source) in enumerate(sentences):
+        verdict("untouched", sentence, source, sentence)
+        for kind, change in kinds.items():
+            altered = change(sentence)
+            if altered and altered != sentence:
+                verdict(kind, altered, source, sentence)
+        altered = _invented(n)(sentence)
+        if altered:
+            verdict("invented", altered, source, sentence)
+        wrong = [j for j, (_, text) in enumerate(articles)
+                 if j != source and _cover(sentence, text) < 0.5]
+        if wrong:
+            verdict("wrong source", sentence, wrong[n % len(wrong)], sentence)
+    seconds = time.perf_counter() - started
+    summary = {
+        "judge": judge_name,
+        "threshold": judge.threshold,
+        "sentences": len(sentences),
+        "calls_per_s": round(calls / seconds, 1),
+        "kinds": {k: {"n": v["n"], "caught" if k != "untouched" else "false_alarms": v["flagged"],
+                      "rate": round(v["flagged"] / v["n"], 3), "misses": v["examples"]}
+                  for k, v in results.items()},
+    }
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--judge", default="trained")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    summary = run(args.judge)
+    print(f"judge {summary['judge']} threshold {summary['threshold']:.3f}, "  # noqa: T201
+          f"{summary['sentences']} sentences, {summary['calls_per_s']} calls/s")
+    for kind, row in summary["kinds"].items():
+        label = "false alarms" if kind == "untouched" else "caught"
+        print(f"{kind:<13} {row['n']:>4}  {label} {100 * row['rate']:5.1f} %")  # noqa: T201
+        for miss in row["misses"][:2]:
+            print(f"    p={miss['p']:.2f}  {miss['claim'][:110]}")  # noqa: T201
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
