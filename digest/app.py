@@ -59,6 +59,7 @@ def build_fetcher(settings: Settings) -> Fetcher:
         timeout=settings.http_timeout,
         max_bytes=settings.http_max_bytes,
         user_agent=settings.user_agent,
+        limits=settings.limits,
     )
 
 

@@ -13,6 +13,8 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from digest.ingest.limits import Limits
+
 # Defaults used outside Settings too (library functions called without a Settings object).
 # Each lives here once; the README explains the choices.
 CHUNK_SIZE = 800  # characters: ~170-200 MiniLM word pieces, inside its 256-token window
@@ -28,7 +30,8 @@ def _default_home() -> Path:
 class Settings(BaseSettings):
     """Everything a run can be configured with. Builds no clients (see ``app.py``)."""
 
-    model_config = SettingsConfigDict(env_prefix="DIGEST_", extra="forbid", populate_by_name=True)
+    model_config = SettingsConfigDict(env_prefix="DIGEST_", extra="forbid", populate_by_name=True,
+                                      env_nested_delimiter="__")
 
     home: Path = Field(default_factory=_default_home, description="data directory")
     store: Path | None = Field(default=None, description="Chroma directory (default HOME/chroma)")
@@ -46,6 +49,8 @@ class Settings(BaseSettings):
 
     http_timeout: float = 15.0
     http_max_bytes: int = 5_000_000
+    # file size, front matter, HTML depth, feed and run deadlines: DIGEST_LIMITS__<NAME>
+    limits: Limits = Field(default_factory=Limits, description="bounds on untrusted input")
     user_agent: str = "digest/0.1 (+https://example.invalid/digest; news briefing bot)"
 
     openai_api_key: str | None = Field(

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 
 from digest.config import Settings
 from digest.errors import ConfigError, DigestError, LockedError
@@ -64,11 +65,20 @@ def guard() -> Iterator[None]:
     try:
         yield
     except LockedError as exc:
-        console.print(f"[yellow]busy:[/] {exc}")
+        console.print(f"[yellow]busy:[/] {escape(str(exc))}")
         raise typer.Exit(3) from exc
     except DigestError as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from exc
+
+
+def plain(text: str) -> None:
+    """Print to stdout exactly as given: no markup, no highlighting, no link detection.
+
+    Article titles, URLs and paths are untrusted; ``[/]`` or ``[click](javascript:...)`` in them
+    must come out as written, not be interpreted (or crash) as rich console markup.
+    """
+    out.print(text, markup=False, highlight=False, emoji=False)
 
 
 def date_option(value: str | None, option: str, *, end_of_day: bool = False) -> datetime | None:

@@ -7,11 +7,14 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
+from rich.text import Text
 
 from digest import app as composition
-from digest.cli.common import app, console, date_option, guard, load_settings, out
+from digest.cli.common import app, console, date_option, guard, load_settings, out, plain
+from digest.errors import ConfigError
 from digest.ingest.pipeline import IngestOptions, IngestReport, forget, ingest, reindex
 from digest.ingest.readers import expand
 from digest.store import date_where
@@ -33,6 +36,9 @@ def ingest_cmd(
         settings = load_settings(
             ctx, embeddings=embeddings, chunk_size=chunk_size, chunk_overlap=chunk_overlap
         )
+        if chunk_overlap is not None and chunk_overlap >= settings.chunk_size:
+            raise ConfigError(f"--chunk-overlap {chunk_overlap} must be smaller than the chunk "
+                              f"size {settings.chunk_size}")
         store = composition.build_store(settings)
         fetcher = composition.build_fetcher(settings)
         total = sum(1 for _ in expand(sources))
@@ -44,7 +50,7 @@ def ingest_cmd(
             task = progress.add_task("", total=total)
 
             def advance(label: str) -> None:
-                progress.update(task, advance=1, description=label[-50:])
+                progress.update(task, advance=1, description=escape(label[-50:]))
 
             report = ingest(
                 sources, store=store, fetcher=fetcher, dry_run=dry_run, on_source=advance,
@@ -52,6 +58,7 @@ def ingest_cmd(
                     chunk_size=settings.chunk_size,
                     chunk_overlap=settings.chunk_overlap,
                     near_duplicate_threshold=settings.near_duplicate_threshold,
+                    limits=settings.limits,
                 ),
             )
         fetcher.close()
@@ -68,18 +75,21 @@ def _print_report(report: IngestReport, json_output: bool) -> None:
             "counts": {k: counts.get(k, 0) for k in ("added", "updated", "unchanged", "duplicates", "failed")},
             "chunks": report.chunks_written,
             "outcomes": [o.__dict__ for o in report.outcomes],
+            "warnings": [{"source": w.source, "warning": w.message} for w in report.warnings],
         }))
         return
+    for w in report.warnings:
+        console.print(f"[yellow]warning[/] {escape(w.source)}: {escape(w.message)}")
     for o in report.outcomes:
         if o.duplicate_of and o.status in ("added", "updated"):
             console.print(
-                f"[cyan]duplicate[/] {o.source} ~ {o.duplicate_of} "
+                f"[cyan]duplicate[/] {escape(o.source)} ~ {o.duplicate_of} "
                 f"(similarity {o.similarity:.2f}; kept and linked)"
             )
     for o in report.failures:
-        console.print(f"[red]failed[/] {o.source}: {o.reason}")
+        console.print(f"[red]failed[/] {escape(o.source)}: {escape(o.reason or '')}")
     verb = "would be " if report.dry_run else ""
-    out.print(
+    plain(
         f"{'DRY RUN: ' if report.dry_run else ''}"
         f"{verb}added {counts.get('added', 0)}, {verb}updated {counts.get('updated', 0)}, "
         f"unchanged {counts.get('unchanged', 0)}, duplicates {counts.get('duplicates', 0)}, "
@@ -105,7 +115,7 @@ def sources_cmd(
         articles = store.articles(date_where(start, end, outlet))
     if json_output:
         for a in articles:
-            out.print(a.model_dump_json(), highlight=False)
+            plain(a.model_dump_json())
         return
     # ids are what `digest forget` takes: never wrap or elide them, whatever the terminal width
     table = Table(
@@ -113,9 +123,9 @@ def sources_cmd(
         Column("duplicate of", no_wrap=True, min_width=16),
     )
     for a in articles:
-        table.add_row(
-            a.id, _day(a.published), a.outlet or "", (a.title or "")[:60], str(a.chunks),
-            a.duplicate_of or "",
+        table.add_row(  # Text(): article fields are untrusted, never console markup
+            a.id, _day(a.published), Text(a.outlet or ""), Text((a.title or "")[:60]),
+            str(a.chunks), a.duplicate_of or "",
         )
     out.print(table)
     console.print(f"{len(articles)} article(s)")
@@ -135,9 +145,9 @@ def forget_cmd(
         store = composition.build_store(load_settings(ctx))
         removed = forget(store, key)
     if removed is None:
-        console.print(f"[red]error:[/] no stored article with id or URL {key!r}")
+        console.print(f"[red]error:[/] no stored article with id or URL {escape(repr(key))}")
         raise typer.Exit(1)
-    out.print(f"forgot {removed}")
+    plain(f"forgot {removed}")
 
 
 @app.command("reindex")
@@ -154,4 +164,4 @@ def reindex_cmd(
         old_embedder = composition.build_embedder(settings, from_embeddings or settings.embeddings)
         store = composition.build_store(settings, old_embedder)
         new_store = reindex(store, composition.build_embedder(settings, embeddings))
-    out.print(f"re-indexed {new_store.count_chunks()} chunks with {new_store.embedder.name}")
+    plain(f"re-indexed {new_store.count_chunks()} chunks with {new_store.embedder.name}")

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Literal
 
 from digest.config import CHUNK_OVERLAP, CHUNK_SIZE, NEAR_DUPLICATE_THRESHOLD
-from digest.errors import SourceError
+from digest.errors import ConfigError, SourceError
 from digest.ingest import dedupe
 from digest.ingest.chunk import chunk_article
 from digest.ingest.embed import Embedder
 from digest.ingest.fetch import Fetcher, canonical_url
-from digest.ingest.readers import expand, read_file, read_url
+from digest.ingest.limits import Limits
+from digest.ingest.readers import Notice, expand, read_file, read_url
 from digest.models import Article, Chunk
 from digest.store import ArticleWrite, Store
 
@@ -55,6 +56,7 @@ class IngestReport:
     """Per-article outcomes of a run plus the totals the CLI prints."""
 
     outcomes: list[Outcome] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     chunks_written: int = 0
     dry_run: bool = False
 
@@ -89,6 +91,7 @@ class IngestOptions:
     chunk_overlap: int = CHUNK_OVERLAP
     near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD
     batch_chunks: int = 64  # embed this many chunks at once, across articles
+    limits: Limits | None = None  # None: the fetcher's (built from Settings), else defaults
 
 
 def chunking_key(options: IngestOptions) -> str:
@@ -96,9 +99,11 @@ def chunking_key(options: IngestOptions) -> str:
     return f"{CHUNKER_VERSION}:{options.chunk_size}:{options.chunk_overlap}"
 
 
-def _read(item: str | Path, fetcher: Fetcher | None) -> Iterable[Article | SourceError]:
+def _read(
+    item: str | Path, fetcher: Fetcher | None, limits: Limits
+) -> Iterable[Article | SourceError | Notice]:
     if isinstance(item, Path):
-        return read_file(item, fetcher)
+        return read_file(item, fetcher, limits)
     if fetcher is None:
         return [SourceError(item, "network fetching is disabled")]
     return read_url(item, fetcher)
@@ -123,6 +128,7 @@ def ingest(
         mh = dedupe.decode(encoded)
         if mh is not None:
             index.add(article_id, mh, duplicate_of)
+    limits = options.limits or (fetcher.limits if fetcher is not None else Limits())
     seen: set[str] = set()
     pending: list[_Pending] = []
     chunking = chunking_key(options)
@@ -167,7 +173,11 @@ def ingest(
             label = str(item)
             if on_source:
                 on_source(label)
-            for result in _read(item, fetcher):
+            for result in _read(item, fetcher, limits):
+                if isinstance(result, Notice):
+                    logger.info("warning %s: %s", result.source, result.message)
+                    report.warnings.append(result)
+                    continue
                 if isinstance(result, SourceError):
                     logger.info("skipped %s: %s", result.source, result.reason)
                     report.outcomes.append(Outcome(result.source, "failed", reason=result.reason))
@@ -205,9 +215,18 @@ def ingest(
                 report.outcomes.append(outcome)
                 if dry_run:
                     continue
-                chunks = chunk_article(
-                    article, chunk_size=options.chunk_size, chunk_overlap=options.chunk_overlap
-                )
+                try:
+                    chunks = chunk_article(
+                        article, chunk_size=options.chunk_size, chunk_overlap=options.chunk_overlap
+                    )
+                except ConfigError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 -- isolation: this article fails alone
+                    report.outcomes[-1] = Outcome(
+                        article.source, "failed", article.id, article.title,
+                        reason=f"could not be chunked ({type(exc).__name__}: {exc})"[:300],
+                    )
+                    continue
                 pending.append(_Pending(article, chunks, outcome, dedupe.encode(mh)))
                 if sum(len(p.chunks) for p in pending) >= options.batch_chunks:
                     flush()

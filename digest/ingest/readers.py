@@ -1,9 +1,11 @@
 """Turn one source (file, URL, feed) into articles. No chunking, no store.
 
-Every reader yields ``Article`` or ``SourceError`` items instead of raising, so that one bad
-record (a malformed JSON line, a feed entry whose page 404s) is reported while its siblings
-still land. Parsing is done by real parsers: python-frontmatter for YAML headers, trafilatura
-for HTML main text, feedparser for RSS/Atom, json for JSON.
+Every reader yields ``Article``, ``SourceError`` or ``Notice`` items instead of raising, so that
+one bad record (a malformed JSON line, a feed entry whose page 404s) is reported while its
+siblings still land; :func:`read_bytes` turns *any* exception a parser raises into a
+``SourceError`` for that source alone. Parsing is done by real parsers: python-frontmatter for
+YAML headers (with a size limit and no aliases), trafilatura for HTML main text, feedparser for
+RSS/Atom, json for JSON. Limits come from :class:`~digest.ingest.limits.Limits`.
 """
 
 from __future__ import annotations
@@ -11,54 +13,41 @@ from __future__ import annotations
 import codecs
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import feedparser
 import frontmatter
 import lxml.html
 import trafilatura
-from dateutil import parser as dateparser
+import yaml
 from lxml import etree
 
 from digest.errors import SourceError
-from digest.ingest.fetch import Fetcher, canonical_url
+from digest.ingest.feeds import html_to_text, looks_like_feed, parse_feed
+from digest.ingest.fetch import Fetcher
+from digest.ingest.fields import Notice, build_article, parse_date
+from digest.ingest.limits import Limits
 from digest.models import Article
 
 logger = logging.getLogger(__name__)
 
-Result = Article | SourceError
+__all__ = ["Notice", "expand", "html_to_text", "parse_date", "read_bytes", "read_file", "read_url"]
+Result = Article | SourceError | Notice
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
-TEASER_CHARS = 600  # a summary-only feed entry shorter than this is a teaser: fetch the page
-MIN_CONTENT_CHARS = 200  # even full content this short is a teaser ("Read more…")
 MIN_BODY_WORDS = 20  # less than this from a web page is navigation debris, not an article
-
-
-def parse_date(value: Any) -> datetime | None:
-    """Lenient date parsing (ISO 8601, RFC 822, "May 20, 2026"); naive means UTC."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        parsed = value
-    else:
-        try:
-            parsed = dateparser.parse(str(value))
-        except (ValueError, OverflowError):
-            return None
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    # dateutil maps "Z"/"GMT" to tzlocal() when the machine runs on UTC; pin the actual offset
-    # so a stored date never depends on the zone of the machine that reads it back.
-    offset = parsed.utcoffset()
-    return parsed.replace(tzinfo=UTC if not offset else timezone(offset))
+_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_VOID = {b"br", b"img", b"hr", b"meta", b"link", b"input", b"area", b"base", b"col", b"embed",
+         b"source", b"track", b"wbr", b"param"}
+_WRAPPERS = re.compile(rb"</?(?:div|span|section|article|main|font|center|b|i|u|em|strong|"
+                       rb"table|tbody|tr|td|th|ul|ol|li|blockquote|aside|header|footer)\b[^>]*>",
+                       re.IGNORECASE)
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -81,49 +70,59 @@ def _decode(raw: bytes, source: str) -> str:
         ) from exc
 
 
-def _clean_text(text: str) -> str:
-    # Normalise line endings only: offsets must stay meaningful to a reader of the same text.
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors/aliases: a 469-byte alias bomb would expand to gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases (*name) are not allowed in front matter")
+        return super().compose_node(parent, index)
 
 
-def _article(
-    text: str, source: str, *, url: str | None = None, meta: dict[str, Any] | None = None
-) -> Article:
-    meta = meta or {}
-    body = _clean_text(text)
-    if not body:
-        raise SourceError(source, "no article text")
-    link = meta.get("url") or url
-    return Article.build(
-        text=body,
-        url=canonical_url(str(link)) if link else None,
-        outlet=_str(meta.get("outlet") or meta.get("source") or meta.get("site")),
-        title=_str(meta.get("title")),
-        author=_str(meta.get("author")),
-        published=parse_date(meta.get("published") or meta.get("date")),
-        source=source,
-    )
+class _StrictYAML(frontmatter.YAMLHandler):
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
 
-
-def _str(value: Any) -> str | None:
-    return str(value).strip() or None if value not in (None, "") else None
+    def load(self, fm: str, **kwargs: object) -> Any:
+        if len(fm.encode("utf-8")) > self.max_bytes:
+            raise yaml.YAMLError(f"longer than {self.max_bytes:,} bytes "
+                                 "(DIGEST_LIMITS__MAX_FRONT_MATTER_BYTES)")
+        return yaml.load(fm, Loader=_NoAliasLoader)  # noqa: S506 -- a SafeLoader subclass
 
 
 # -- formats ---------------------------------------------------------------------------------
-def parse_text(raw: bytes, source: str, url: str | None = None) -> Article:
+def parse_text(raw: bytes, source: str, url: str | None = None, *, limits: Limits | None = None,
+               notes: list[Notice] | None = None) -> Article:
     """Plain text or Markdown with optional YAML front matter (whose ``url`` wins over ``url``)."""
+    limits = limits or Limits()
     text = _decode(raw, source)
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=_StrictYAML(limits.max_front_matter_bytes)
+                                 if text.startswith("---") else None)
     except Exception as exc:  # yaml raises many types; the reason is what matters
-        raise SourceError(source, f"invalid YAML front matter: {exc}") from exc
-    return _article(post.content, source, url=url, meta=dict(post.metadata))
+        reason = " ".join(str(exc).split())[:200]
+        raise SourceError(source, f"invalid YAML front matter: {reason}") from exc
+    meta = post.metadata if isinstance(post.metadata, dict) else {}
+    return build_article(post.content, source, url=url, meta=dict(meta), limits=limits, notes=notes)
 
 
-def parse_html(raw: bytes, source: str, url: str | None = None) -> Article:
-    """Main text and metadata of a web page via trafilatura (boilerplate removed)."""
+def parse_html(raw: bytes, source: str, url: str | None = None, *, limits: Limits | None = None,
+               notes: list[Notice] | None = None) -> Article:
+    """Main text and metadata of a web page via trafilatura (boilerplate removed).
+
+    HTML nested deeper than the parser's limit (libxml2 stops at 256 levels) would read as an
+    empty page; such a page has its wrapper tags removed first, with a notice.
+    """
+    limits = limits or Limits()
     if not raw.strip():
         raise SourceError(source, "empty file")
+    depth = _html_depth(raw)
+    if depth > limits.max_html_depth:
+        raw = _WRAPPERS.sub(b" ", raw)
+        if notes is not None:
+            notes.append(Notice(source, f"HTML nested {depth} levels deep (limit "
+                                f"{limits.max_html_depth}); wrapper tags removed before reading"))
     doc = trafilatura.bare_extraction(
         raw,
         url=url,
@@ -152,7 +151,20 @@ def parse_html(raw: bytes, source: str, url: str | None = None) -> Article:
         "published": _declared_published(raw) or found.get("date"),
         "url": found.get("url") or url,
     }
-    return _article(text, source, meta=meta)
+    return build_article(text, source, meta=meta, limits=limits, notes=notes)
+
+
+def _html_depth(raw: bytes) -> int:
+    """The deepest element nesting of an HTML document, by a linear scan of its tags."""
+    depth = deepest = 0
+    for match in _TAG.finditer(raw):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 _PUBLISHED_META = (
@@ -201,7 +213,15 @@ def _jsonld_dates(script: str) -> list[str]:
     ]
 
 
-def parse_json(raw: bytes, source: str, *, lines: bool = False) -> Iterator[Result]:
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError as exc:
+        raise json.JSONDecodeError("nested too deeply to read", text[:0], 0) from exc
+
+
+def parse_json(raw: bytes, source: str, *, lines: bool = False,
+               limits: Limits | None = None) -> Iterator[Result]:
     """A JSON array/object or JSON Lines of ``{title, text, url, outlet, published}`` records.
 
     ``lines`` (a .jsonl file) reads line by line, so one broken line costs only itself.
@@ -213,7 +233,7 @@ def parse_json(raw: bytes, source: str, *, lines: bool = False) -> Iterator[Resu
     whole: Any = None
     if not lines:
         try:
-            whole = json.loads(text)
+            whole = _json(text)
         except json.JSONDecodeError as exc:
             if text.lstrip().startswith("[") or "\n" not in text.strip():
                 yield SourceError(source, f"malformed JSON: {exc}")
@@ -227,7 +247,7 @@ def parse_json(raw: bytes, source: str, *, lines: bool = False) -> Iterator[Resu
             if not line.strip():
                 continue
             try:
-                records.append((f"{source}:{number}", json.loads(line)))
+                records.append((f"{source}:{number}", _json(line)))
             except json.JSONDecodeError as exc:
                 yield SourceError(f"{source}:{number}", f"malformed JSON line: {exc.msg}")
     for where, record in records:
@@ -238,103 +258,66 @@ def parse_json(raw: bytes, source: str, *, lines: bool = False) -> Iterator[Resu
         if not isinstance(body, str) or not body.strip():
             yield SourceError(where, "JSON record has no 'text'")
             continue
+        notes: list[Notice] = []
         try:
-            yield _article(body, where, meta=record)
+            yield build_article(body, where, meta=record, limits=limits, notes=notes)
         except SourceError as exc:
             yield exc
-
-
-def looks_like_feed(raw: bytes, content_type: str = "") -> bool:
-    if any(t in content_type for t in ("rss", "atom")):
-        return True
-    head = raw[:2048].lstrip().lower()
-    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
-
-
-def parse_feed(raw: bytes, source: str, fetcher: Fetcher | None) -> Iterator[Result]:
-    """RSS/Atom entries; teaser-only entries are completed from their linked page."""
-    feed = feedparser.parse(raw)
-    broken = f"malformed feed ({feed.bozo_exception}); " if feed.get("bozo") else ""
-    if not feed.entries:
-        yield SourceError(source, f"{broken or 'empty feed: '}no entries")
-        return
-    outlet = feed.feed.get("title")
-    for index, entry in enumerate(feed.entries):
-        link = entry.get("link")
-        where = link or f"{source}#entry{index}"
-        html = ""
-        if entry.get("content"):
-            html = max((c.get("value", "") for c in entry.content), key=len)
-        has_content = bool(html)
-        html = html or entry.get("summary", "")
-        text = _html_to_text(html)
-        meta = {
-            "title": entry.get("title"),
-            # RSS <author> is "email (Name)"; feedparser's author_detail has the name alone.
-            "author": (entry.get("author_detail") or {}).get("name") or entry.get("author"),
-            "outlet": outlet,
-            "published": entry.get("published") or entry.get("updated"),
-            "url": link,
-        }
-        teaser = len(text) < (MIN_CONTENT_CHARS if has_content else TEASER_CHARS)
-        if teaser and link and link.startswith(("http://", "https://")):
-            if fetcher is None:
-                yield SourceError(where, "feed entry is only a teaser and fetching is disabled")
-                continue
-            try:
-                page = fetcher.get(link)
-                article = parse_html(page.body, where, url=page.url)
-            except SourceError as exc:
-                yield SourceError(where, f"feed entry is only a teaser; linked page: {exc.reason}")
-                continue
-            # The feed's own metadata is more reliable than what a page scraper guesses.
-            meta = {**{k: v for k, v in meta.items() if v}, "url": link}
-            yield _article(article.text, where, meta={**article.model_dump(), **meta})
-            continue
-        try:
-            yield _article(text, where, meta=meta)
-        except SourceError as exc:
-            yield SourceError(exc.source, broken + exc.reason)
-
-
-def _html_to_text(html: str) -> str:
-    if "<" not in html:
-        return html.strip()
-    extracted = trafilatura.extract(html, include_comments=False, favor_recall=True)
-    if extracted:
-        return extracted
-    try:
-        return lxml.html.fromstring(html).text_content().strip()
-    except Exception:  # lxml raises ParserError on fragments it cannot read at all
-        return ""
+        yield from notes
 
 
 # -- dispatch --------------------------------------------------------------------------------
-def read_bytes(raw: bytes, source: str, suffix: str, fetcher: Fetcher | None) -> Iterator[Result]:
-    """Dispatch on file type (by suffix, then by sniffing for feeds)."""
+def read_bytes(
+    raw: bytes, source: str, suffix: str, fetcher: Fetcher | None, limits: Limits | None = None
+) -> Iterator[Result]:
+    """Dispatch on file type (by suffix, then by sniffing for feeds).
+
+    Any exception a parser raises (a RecursionError, a ValueError from a URL, a bug in a
+    library) fails this source alone, with its type and message as the reason.
+    """
+    limits = limits or (fetcher.limits if fetcher is not None else Limits())
+    notes: list[Notice] = []
     try:
         if suffix in FEED_SUFFIXES or looks_like_feed(raw):
-            yield from parse_feed(raw, source, fetcher)
+            yield from parse_feed(raw, source, fetcher, parse_html, limits)
         elif suffix in JSON_SUFFIXES:
-            yield from parse_json(raw, source, lines=suffix != ".json")
+            yield from parse_json(raw, source, lines=suffix != ".json", limits=limits)
         elif suffix in HTML_SUFFIXES:
-            yield parse_html(raw, source)
+            yield parse_html(raw, source, limits=limits, notes=notes)
         else:
-            yield parse_text(raw, source)
+            yield parse_text(raw, source, limits=limits, notes=notes)
     except SourceError as exc:
         yield exc
+    except Exception as exc:  # noqa: BLE001 -- isolation: one source never sinks the run
+        logger.debug("reading %s failed", source, exc_info=True)
+        yield SourceError(source, f"could not be read ({type(exc).__name__}: {_one_line(exc)})")
+    yield from notes
 
 
-def read_file(path: Path, fetcher: Fetcher | None) -> Iterator[Result]:
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or "no detail"
+
+
+def read_file(path: Path, fetcher: Fetcher | None, limits: Limits | None = None) -> Iterator[Result]:
+    limits = limits or (fetcher.limits if fetcher is not None else Limits())
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            yield SourceError(str(path), f"file too large: {size:,} bytes > limit "
+                              f"{limits.max_file_bytes:,} (DIGEST_LIMITS__MAX_FILE_BYTES)")
+            return
+        with path.open("rb") as handle:  # read at most the limit, even if the file grows
+            raw = handle.read(limits.max_file_bytes + 1)
     except FileNotFoundError:
         yield SourceError(str(path), "file vanished before it could be read")
         return
     except OSError as exc:
         yield SourceError(str(path), f"cannot read: {exc.strerror or exc}")
         return
-    yield from read_bytes(raw, str(path), path.suffix.lower(), fetcher)
+    if len(raw) > limits.max_file_bytes:
+        yield SourceError(str(path), f"file too large: over the {limits.max_file_bytes:,}-byte limit")
+        return
+    yield from read_bytes(raw, str(path), path.suffix.lower(), fetcher, limits)
 
 
 def read_url(url: str, fetcher: Fetcher) -> Iterator[Result]:
@@ -343,25 +326,44 @@ def read_url(url: str, fetcher: Fetcher) -> Iterator[Result]:
     except SourceError as exc:
         yield exc
         return
-    if looks_like_feed(response.body, response.content_type):
-        yield from parse_feed(response.body, url, fetcher)
-    elif "json" in response.content_type:
-        yield from parse_json(response.body, url)
-    elif "text/plain" in response.content_type or "markdown" in response.content_type:
-        try:
-            # keyed by the URL it was fetched from, so an edited page replaces its old version
-            yield parse_text(response.body, url, url=response.url)
-        except SourceError as exc:
-            yield exc
-    elif response.content_type and not any(
-        kind in response.content_type for kind in ("html", "xml", "text/")
-    ):
-        yield SourceError(url, f"unsupported content type {response.content_type!r}")
+    kind = response.content_type
+    if looks_like_feed(response.body, kind):
+        suffix = ".xml"
+    elif "json" in kind:
+        suffix = ".json"
+    elif "text/plain" in kind or "markdown" in kind:
+        # keyed by the URL it was fetched from, so an edited page replaces its old version
+        yield from _read_text_url(response.body, url, response.url, fetcher.limits)
+        return
+    elif kind and not any(k in kind for k in ("html", "xml", "text/")):
+        yield SourceError(url, f"unsupported content type {kind!r}")
+        return
     else:
-        try:
-            yield parse_html(response.body, url, url=response.url)
-        except SourceError as exc:
-            yield exc
+        yield from _read_html_url(response.body, url, response.url, fetcher.limits)
+        return
+    yield from read_bytes(response.body, url, suffix, fetcher)
+
+
+def _read_text_url(body: bytes, url: str, final: str, limits: Limits) -> Iterator[Result]:
+    notes: list[Notice] = []
+    try:
+        yield parse_text(body, url, url=final, limits=limits, notes=notes)
+    except SourceError as exc:
+        yield exc
+    except Exception as exc:  # noqa: BLE001 -- isolation, as in read_bytes
+        yield SourceError(url, f"could not be read ({type(exc).__name__}: {_one_line(exc)})")
+    yield from notes
+
+
+def _read_html_url(body: bytes, url: str, final: str, limits: Limits) -> Iterator[Result]:
+    notes: list[Notice] = []
+    try:
+        yield parse_html(body, url, url=final, limits=limits, notes=notes)
+    except SourceError as exc:
+        yield exc
+    except Exception as exc:  # noqa: BLE001 -- isolation, as in read_bytes
+        yield SourceError(url, f"could not be read ({type(exc).__name__}: {_one_line(exc)})")
+    yield from notes
 
 
 def expand(sources: Iterable[str]) -> Iterator[str | Path | SourceError]:
@@ -372,9 +374,14 @@ def expand(sources: Iterable[str]) -> Iterator[str | Path | SourceError]:
             continue
         path = Path(source)
         if path.is_dir():
+            found = False
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if child.suffix.lower() in SUPPORTED and not child.name.startswith("."):
+                    found = True
                     yield child
+            if not found:
+                kinds = " ".join(sorted(SUPPORTED))
+                yield SourceError(source, f"folder has no files digest can read ({kinds})")
         elif path.is_file():
             yield path
         else:
