@@ -34,7 +34,7 @@ _CONNECTIVES = (
     "them", "he", "she", "his", "her", "him", "we", "our", "i", "and", "yet", "still",
     "meanwhile", "moreover", "furthermore", "additionally", "instead", "nevertheless",
     "nonetheless", "besides", "likewise", "similarly", "otherwise", "thus", "therefore", "hence",
-    "so", "then", "there", "here", "in addition", "at the same time", "as a result", "even so",
+    "so", "then", "in addition", "at the same time", "as a result", "even so",
     "on the other hand", "by contrast", "in contrast", "in response", "after that",
     "for his part", "for her part", "for their part", "in turn", "as such",
 )
@@ -65,6 +65,10 @@ _NUMBERISH = set("two three four five six seven eight nine ten dozen".split())
 _HONORIFIC = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Miss|Prof)\.?\s+([A-Z](?:[\w-]|['’](?!s\b))+)")
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'-]+)+")
 _SPEECH = r"(?:said|says|told|added|argued|noted|wrote|warned|explained)"
+# Our own wrappers around a verbatim quote ("On the place, some reports say “…”", "An analysis
+# piece in X argues: “…”"): the rules apply to the quoted source sentence inside.
+_WRAPPED = re.compile(
+    r"^(?:On the \w+, some reports say|others say|An? \w+ piece in .+ argues:) “(.*)”\.?$")
 _NOT_GIVEN = {"Mr", "Ms", "Mrs", "Dr", "Miss", "Prof", "The", "A", "An", "In", "On", "At"}
 
 
@@ -98,7 +102,7 @@ def context_free_reasons(text: str) -> list[str]:
     if opening:
         reasons.append(f"connective: opens with “{opening.group(1)}”")
     outside = unquoted(text)
-    additive = _ADDITIVE.search(outside)
+    additive = _ADDITIVE.search(outside, opening.end() if opening else 0)
     if additive:
         reasons.append(f"additive: “{additive.group(0).strip(', .!?')}” without antecedent")
     for pronoun in _PRONOUN.finditer(outside):
@@ -192,3 +196,17 @@ def is_standalone(text: str, earlier: str = "", *, surnames: dict[str, str] | No
                   ) -> bool:
     """True when no rule flags ``text`` after ``earlier``."""
     return not dangling_reasons(text, earlier, surnames=surnames)
+
+
+def dangling_in_digest(sentences: Iterable[str], *, surnames: dict[str, str] | None = None
+                       ) -> list[tuple[str, list[str]]]:
+    """(sentence, reasons) for each sentence of a digest, in reading order, checked against the
+    text before it; our quote wrappers are looked through to the source's sentence."""
+    found = []
+    earlier = ""
+    for sentence in sentences:
+        wrapped = _WRAPPED.match(sentence)
+        text = wrapped.group(1) if wrapped else sentence
+        found.append((sentence, dangling_reasons(text, earlier, surnames=surnames)))
+        earlier += " " + text
+    return found

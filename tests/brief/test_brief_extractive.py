@@ -15,6 +15,7 @@ from digest.write.brief import build_briefing
 from digest.write.differences import features
 from digest.write.extractive import ExtractiveWriter, candidate_sentences
 from digest.write.retrieve import StoreRetriever
+from digest.write.standalone import dangling_in_digest, full_names
 
 _QUOTED = re.compile(r"“([^”]+)”")
 _OPINION = re.compile(r"^An (analysis|opinion) piece in .+ argues: “")
@@ -126,3 +127,25 @@ def test_opinion_pieces_are_quoted_and_attributed(module_store: Store) -> None:
         assert sentence.text.startswith("An analysis piece in Northern Ledger argues: “")
         text = module_store.article_text(next(iter(analysis))) or ""
         assert _QUOTED.findall(sentence.text)[0].rstrip(".") in text
+
+
+@pytest.mark.parametrize("topic", [TOPIC, "Putin's visit to China"])
+def test_every_sentence_stands_on_its_own(topic: str, briefing: Briefing,
+                                          module_store: Store) -> None:
+    """No connective, "also", orphan name or definite reference without antecedent (issue 15);
+    "Putin's visit to China" used to ship "The ministerial meeting comes as …"."""
+    if topic != TOPIC:
+        briefing = build_briefing(module_store, topic=topic, k=12, now=NOW,
+                                  writer=ExtractiveWriter(module_store.embedder))
+    surnames = full_names(p.chunk.text for p in briefing.passages)
+    flagged = [(s, r) for s, r in dangling_in_digest([s.text for s in briefing.sentences],
+                                                     surnames=surnames) if r]
+    assert flagged == []
+    assert not any(s.text.startswith("The ministerial meeting") for s in briefing.sentences)
+
+
+def test_a_contested_sentence_is_not_repeated_as_plain_reporting(briefing: Briefing) -> None:
+    differences = {s.text for s in briefing.sentences if s.section == "differences"}
+    quoted = {q for text in differences for q in _QUOTED.findall(text)}
+    body = [s.text.rstrip(".") for s in briefing.sentences if s.section == "body"]
+    assert quoted and not quoted & set(body)

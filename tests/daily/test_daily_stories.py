@@ -6,11 +6,12 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from daily_helpers import Daily
+from daily_helpers import DAYS, Daily
 
 from digest.daily.stories import group_stories, select_stories
 from digest.models import StoredArticle
 from digest.store import date_where
+from digest.write.standalone import dangling_in_digest, full_names
 
 T0 = datetime(2026, 5, 19, 8, 0, tzinfo=UTC)
 
@@ -83,3 +84,27 @@ def test_sample_corpus_second_day_groups_the_reprint_with_its_original(three_day
     assert by_outlet["Harbor Wire Service"] is tianjin
     assert tianjin.outlets == ["Harbor Wire Service"]  # the reprint adds no independent outlet
     assert sum(len(s.articles) for s in stories) == 4
+
+
+def test_sample_corpus_third_day_beijing_and_tianjin_reports_are_one_section(
+    three_days_root,
+) -> None:
+    """Issue 15: the outlets disagree on the city, so the digest shows one event and the
+    disagreement, not two sections that each take a side."""
+    briefing = three_days_root[1][DAYS[2]].briefing
+    section_of = {}
+    for sentence in briefing.sentences:
+        for citation in sentence.citations:
+            source = next(s for s in briefing.sources if s.n == citation.n)
+            section_of.setdefault(source.article.outlet, set()).add(sentence.story)
+    assert section_of["Pacific Dispatch"] == section_of["Eastern Bulletin"]  # Beijing | Tianjin
+    (section,) = section_of["Pacific Dispatch"]
+    heading = briefing.stories[section]
+    assert "Beijing" not in heading and "Tianjin" not in heading
+    clauses = " ".join(s.text for s in briefing.sentences
+                       if s.story == section and s.section == "differences")
+    assert clauses.startswith("On the place, some reports say “")
+    assert "Beijing" in clauses and "Tianjin" in clauses
+    surnames = full_names(p.chunk.text for p in briefing.passages)
+    assert [r for _, r in dangling_in_digest([s.text for s in briefing.sentences],
+                                             surnames=surnames) if r] == []
