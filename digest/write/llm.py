@@ -1,4 +1,4 @@
-"""The LLM writer: a LangChain chain (prompt → chat model → structured output) over passages.
+"""The LLM writer: prompt → :class:`~digest.llm.LLM` (structured output) → cited drafts.
 
 Why it is shaped this way:
 
@@ -11,30 +11,35 @@ Why it is shaped this way:
 * A sentence citing an id that was not given, or citing nothing, gets one bounded repair
   request that names the problem; whatever is still wrong afterwards is dropped and recorded
   in ``WriterResult.dropped`` with its reason, never silently stripped.
-* Transport and format failures are retried with backoff in :func:`digest.llm.invoke_structured`
-  and end in an :class:`~digest.errors.LLMError`; the caller writes files only after success.
+* An item holding several sentences is split into sentences, each keeping the item's passages
+  that share words with it; no sentence cites more than three passages (ALCE's convention).
+* Transport and format failures are retried with backoff, and the output mode degrades from
+  ``json_schema`` as the server requires, in :meth:`digest.llm.LLM.structured`; failures end
+  in an :class:`~digest.errors.LLMError` and the caller writes files only after success.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import BaseModel, ConfigDict
 
-from digest.briefing import DraftSentence, Dropped, Passage, Section, WriterResult
+from digest.briefing import DraftSentence, Dropped, Passage, Section, Usage, WriterResult
 from digest.errors import LLMError
-from digest.llm import UsageMeter, invoke_structured
+from digest.ingest.sentences import split_sentences
+from digest.llm import LLM, UsageMeter
 from digest.prompts import Prompt, load_prompt
+from digest.write.writer import RepairRequest
 
 logger = logging.getLogger(__name__)
 
 SECTIONS: tuple[Section, ...] = ("summary", "body", "differences")
+MAX_CITATIONS = 3  # per sentence (ALCE's convention); the prompt asks for the fewest
 
 
 class _Sentence(BaseModel):
@@ -141,29 +146,16 @@ def show_passages(passages: list[Passage]) -> list[dict[str, Any]]:
     return shown
 
 
-def _chain(
-    chat_model: BaseChatModel, prompts: WriterPrompts, ids: list[str]
-) -> Runnable[dict[str, Any], Any]:
-    """prompt → model → structured output (the raw message is kept for usage and repair).
+def aliases(shown: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
+    """(alias -> caller's passage id, alias -> text shown) of :func:`show_passages`' output."""
+    items = [item for a in shown for item in a["passages"]]
+    return ({i["id"]: i["passage_id"] for i in items}, {i["id"]: i["text"] for i in items})
 
-    Input: ``topic``, ``articles`` (from :func:`show_passages`), ``valid_ids`` and ``history``
-    (the earlier answer and the repair request, empty on the first call).
 
-    The schema is a plain dict, so the JSON is parsed by LangChain's parser and a malformed
-    answer comes back as ``parsing_error`` with its usage intact, instead of an exception
-    raised inside the ``openai`` client that would lose the token count.
-    """
-    structured = chat_model.with_structured_output(
-        answer_schema(ids), method="json_schema", include_raw=True, strict=True
-    )
-
-    def render(inputs: dict[str, Any]) -> list[BaseMessage]:
-        user = prompts.user.render(topic=inputs["topic"], articles=inputs["articles"],
-                                   valid_ids=inputs["valid_ids"])
-        return [SystemMessage(prompts.system.render()), HumanMessage(user), *inputs["history"]]
-
-    prompt: Runnable[dict[str, Any], list[BaseMessage]] = RunnableLambda(render)
-    return prompt.with_config(run_name="brief_prompt") | structured
+def _messages(prompts: WriterPrompts, topic: str | None, shown: list[dict[str, Any]],
+              ids: list[str], history: list[BaseMessage]) -> list[BaseMessage]:
+    user = prompts.user.render(topic=topic, articles=shown, valid_ids=ids)
+    return [SystemMessage(prompts.system.render()), HumanMessage(user), *history]
 
 
 def _problem(sentence: _Sentence, valid: set[str]) -> str | None:
@@ -193,38 +185,84 @@ def _triage(answer: _Answer, valid: set[str]) -> Triage:
     return good, bad
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text) if len(w) > 3}
+
+
+def fewest_citations(text: str, ids: list[str], texts: dict[str, str], *,
+                     overlapping: bool = False) -> list[str]:
+    """At most :data:`MAX_CITATIONS` of ``ids`` (ALCE's convention), in the model's order.
+
+    Over the cap, the passages sharing the most words with ``text`` stay. With
+    ``overlapping`` (a piece of a split item) only passages sharing a word with it stay, or the
+    best one when none does, so a piece never cites a passage about another piece.
+    """
+    ids = list(dict.fromkeys(ids))
+    if len(ids) <= MAX_CITATIONS and not overlapping:
+        return ids
+    words = _words(text)
+    overlap = {i: len(words & _words(texts[i])) for i in ids}
+    ranked = sorted(ids, key=lambda i: -overlap[i])
+    if overlapping:
+        ranked = [i for i in ranked if overlap[i] > 0] or ranked[:1]
+    chosen = set(ranked[:MAX_CITATIONS])
+    return [i for i in ids if i in chosen]
+
+
+def as_drafts(sentence: _Sentence, alias_to_id: dict[str, str], shown_text: dict[str, str],
+              passages: dict[str, Passage]) -> list[DraftSentence]:
+    """One draft per sentence of the item, each with its own (at most three) citations.
+
+    A model may pack several sentences into one item cited once at the end; shipped as is, the
+    eval would call all but the last uncited. Each piece keeps the item's passages that share
+    words with it (never none), so no sentence leaves uncited.
+    """
+    pieces = [span.text for span in split_sentences(sentence.text)] or [sentence.text.strip()]
+    drafts = []
+    for piece in pieces:
+        cited = fewest_citations(piece, sentence.passage_ids, shown_text,
+                                 overlapping=len(pieces) > 1)
+        ids = [alias_to_id[a] for a in cited]
+        # a sentence belongs to the story of the first passage it cites (daily digests)
+        story = int(getattr(passages[ids[0]], "story", 0))
+        drafts.append(DraftSentence(text=piece, section=sentence.section, passage_ids=ids,
+                                    story=story))
+    if len(pieces) > 1:
+        logger.info("split one answer item into %d sentences", len(pieces))
+    return drafts
+
+
 def write_llm(
     passages: list[Passage],
     *,
     topic: str | None,
-    chat_model: BaseChatModel,
+    llm: LLM,
     max_repairs: int = 1,
-    max_attempts: int = 3,
-    backoff: float = 1.0,
     prompts_dir: Path | None = None,
 ) -> WriterResult:
-    """Write cited draft sentences from ``passages`` with an injected chat model.
+    """Write cited draft sentences from ``passages`` with an injected :class:`~digest.llm.LLM`.
 
     Returns drafts citing the callers' ``Passage.id`` values, the dropped sentences with
     reasons, and the usage summed over every request. Raises :class:`LLMError` when the model
-    stays unreachable or malformed after ``max_attempts``, or when no sentence survives.
+    stays unreachable or malformed after the retries, or when no sentence survives.
     """
     if not passages:
         raise LLMError("no passages to write from: nothing matched the topic or period")
     prompts = load_writer_prompts(prompts_dir)
     shown = show_passages(passages)
-    alias_to_id = {item["id"]: item["passage_id"] for a in shown for item in a["passages"]}
-    valid = set(alias_to_id)
-    chain = _chain(chat_model, prompts, list(alias_to_id))
-    meter = UsageMeter(model=getattr(chat_model, "model_name", None))
-    where = str(getattr(chat_model, "openai_api_base", None) or "the configured server")
+    alias_to_id, shown_text = aliases(shown)
+    ids = list(alias_to_id)
+    valid = set(ids)
+    schema = answer_schema(ids)
+    meter = UsageMeter()
     history: list[BaseMessage] = []
-    inputs = {"topic": topic, "articles": shown, "valid_ids": list(alias_to_id),
-              "history": history}
 
     def call() -> tuple[_Answer, AIMessage]:
-        return invoke_structured(chain, inputs, validate=_Answer.model_validate, meter=meter,
-                                 max_attempts=max_attempts, backoff=backoff, where=where)
+        return llm.structured(_messages(prompts, topic, shown, ids, history), schema,
+                              _Answer.model_validate, meter, what="the LLM writer")
 
     answer, raw = call()
     good, bad = _triage(answer, valid)
@@ -235,9 +273,8 @@ def write_llm(
         logger.info("repair %d: %d sentence(s) with bad citations", round_, len(bad))
         problems = [{"text": s.text, "cited": ", ".join(s.passage_ids) or "nothing",
                      "problem": p} for s, p in bad]
-        history += [AIMessage(content=raw.content),
-                     HumanMessage(prompts.repair.render(problems=problems,
-                                                        valid_ids=list(alias_to_id)))]
+        history += [AIMessage(content=raw.text),
+                    HumanMessage(prompts.repair.render(problems=problems, valid_ids=ids))]
         try:
             answer, raw = call()
         except LLMError as exc:  # keep the first answer's good sentences, drop the rest
@@ -256,22 +293,17 @@ def write_llm(
             "try another --model or --writer extractive"
         )
     by_id = {p.id: p for p in passages}
-    drafts = []
-    for s in good:
-        ids = [alias_to_id[a] for a in dict.fromkeys(s.passage_ids)]
-        # a sentence belongs to the story of the first passage it cites (daily digests)
-        story = int(getattr(by_id[ids[0]], "story", 0))
-        drafts.append(DraftSentence(text=s.text.strip(), section=s.section, passage_ids=ids,
-                                    story=story))
+    drafts = [d for s in good for d in as_drafts(s, alias_to_id, shown_text, by_id)]
     usage = meter.usage()
-    logger.info("LLM writer: %d sentences, %d dropped, %d requests, %d+%d tokens",
+    logger.info("LLM writer: %d sentences, %d dropped, %d requests, %d+%d tokens, %s output",
                 len(drafts), len(dropped), usage.requests, usage.prompt_tokens,
-                usage.completion_tokens)
-    return WriterResult(drafts=drafts, dropped=dropped, usage=usage, model=meter.model)
+                usage.completion_tokens, usage.output_mode)
+    served = (raw.response_metadata or {}).get("model_name") or llm.model
+    return WriterResult(drafts=drafts, dropped=dropped, usage=usage, model=served)
 
 
 class LLMWriter:
-    """The LLM :class:`~digest.write.writer.Writer` over an injected LangChain chat model.
+    """The LLM :class:`~digest.write.writer.Writer` (and ``Repairer``) over an injected LLM.
 
     ``prompts`` (template name -> sha256) is recorded in the sidecar, the run record and the
     daily fingerprint, so a changed prompt is visible and makes the next daily run rewrite.
@@ -279,13 +311,22 @@ class LLMWriter:
 
     name = "llm"
 
-    def __init__(self, chat_model: BaseChatModel, model: str | None = None,
+    def __init__(self, llm: LLM, model: str | None = None,
                  prompts_dir: Path | None = None) -> None:
-        self.chat_model = chat_model
-        self.model = model or getattr(chat_model, "model_name", None)
+        self.llm = llm
+        self.model = model or llm.model
         self.prompts_dir = prompts_dir
-        self.prompts = prompt_versions(prompts_dir)
+        from digest.write.llm_fix import fix_prompt_versions  # it imports this module
+
+        self.prompts = {**prompt_versions(prompts_dir), **fix_prompt_versions(prompts_dir)}
 
     def write(self, passages: list[Passage], topic: str | None) -> WriterResult:
-        return write_llm(passages, topic=topic, chat_model=self.chat_model,
-                         prompts_dir=self.prompts_dir)
+        return write_llm(passages, topic=topic, llm=self.llm, prompts_dir=self.prompts_dir)
+
+    def repair(self, passages: list[Passage], topic: str | None,
+               requests: list[RepairRequest]) -> tuple[list[DraftSentence | None], Usage]:
+        """Rewrite sentences that failed verification, in one batched request (see
+        :func:`digest.write.llm_fix.repair_llm`)."""
+        from digest.write.llm_fix import repair_llm  # it imports this module
+
+        return repair_llm(passages, topic, requests, llm=self.llm, prompts_dir=self.prompts_dir)

@@ -105,12 +105,64 @@ class Recorded:
 
 Responder = Callable[[Recorded], Reply]
 
+_LLAMA_CPP_PYTHON_500 = (
+    "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+    "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', "
+    "'ctx': {'expected': \"'text' or 'json_object'\"}}]"
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How one real server treats ``response_format`` and ``GET /v1/models`` (documented
+    behaviour, reproduced so the writer and judges can be tested against each)."""
+
+    name: str
+    json_schema: Reply | None = None  # the answer to a json_schema request; None: served
+    json_object: Reply | None = None  # the answer to a json_object request; None: served
+    fence: bool = False  # ignores response_format and wraps the JSON in a Markdown code fence
+    models: tuple[str, ...] | None = None  # what /v1/models lists; None: no such route (404)
+
+    def refusal(self, body: dict[str, Any]) -> Reply | None:
+        kind = (body.get("response_format") or {}).get("type")
+        if kind == "json_schema":
+            return self.json_schema
+        if kind == "json_object":
+            return self.json_object
+        return None
+
+
+PROFILES: dict[str, Profile] = {
+    # OpenAI: strict json_schema; lists its models (and refuses unknown names with 404)
+    "openai": Profile("openai", models=("gpt-4o-mini", "gpt-4o", "text-embedding-3-small")),
+    # llama-cpp-python's server: pydantic rejects json_schema, answered as HTTP 500; it takes
+    # json_object (+ an optional "schema"); lists the model under its file path, echoes any name
+    "llama-cpp-python": Profile(
+        "llama-cpp-python", json_schema=Reply(status=500, error_message=_LLAMA_CPP_PYTHON_500),
+        models=("/models/qwen2.5-0.5b-instruct-q4_k_m.gguf",)),
+    # servers or gateways that know only JSON mode
+    "json-object-only": Profile(
+        "json-object-only",
+        json_schema=Reply(status=400, error_message="response_format.type must be 'json_object' "
+                          "or 'text'")),
+    # a server that ignores response_format; the model fences its JSON like a chat answer
+    "fenced": Profile("fenced", fence=True),
+    # a server that refuses any response_format (plain JSON by instruction only)
+    "no-response-format": Profile(
+        "no-response-format", json_schema=Reply(status=422, error_message="unknown field"),
+        json_object=Reply(status=422, error_message="unknown field")),
+    # Ollama-style: lists its models, echoes any requested name in the answer
+    "lists-models": Profile("lists-models", models=("qwen2.5:7b", "llama3.1:8b")),
+}
+
 
 class OpenAIStub:
     """A threaded HTTP server implementing ``POST /v1/chat/completions`` with scripted answers."""
 
-    def __init__(self, responder: Responder | None = None) -> None:
+    def __init__(self, responder: Responder | None = None,
+                 profile: Profile | None = None) -> None:
         self.responder = responder
+        self.profile = profile or Profile("default")
         self.requests: list[Recorded] = []
         self._queue: deque[Reply] = deque()
         self._lock = threading.Lock()
@@ -162,6 +214,9 @@ class OpenAIStub:
     def _next(self, recorded: Recorded) -> Reply:
         with self._lock:
             self.requests.append(recorded)
+            refusal = self.profile.refusal(recorded.body)
+            if refusal is not None:  # the server's own answer; the script is not consumed
+                return refusal
             if self._queue:
                 return self._queue.popleft()
         if self.responder is not None:
@@ -173,6 +228,8 @@ class OpenAIStub:
 
     def completion(self, recorded: Recorded, answer: Reply) -> dict[str, Any]:
         content = answer.content or ""
+        if self.profile.fence and content.lstrip().startswith("{"):
+            content = f"Here is the JSON:\n```json\n{content}\n```\nLet me know if you need more."
         prompt = answer.prompt_tokens
         if prompt is None:
             prompt = approx_tokens(recorded.text())
@@ -203,6 +260,15 @@ class OpenAIStub:
 def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+            models = stub.profile.models
+            if models is None or not self.path.rstrip("/").endswith("/models"):
+                self._send(404, {"error": {"message": f"stub: no route {self.path}"}}, {})
+                return
+            data = [{"id": m, "object": "model", "created": 0, "owned_by": "stub"}
+                    for m in models]
+            self._send(200, {"object": "list", "data": data}, {})
 
         def do_POST(self) -> None:  # noqa: N802 (http.server naming)
             length = int(self.headers.get("Content-Length") or 0)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from digest.app import build_chat_model
 from digest.briefing import Passage
 from digest.config import Settings
 from digest.errors import ConfigError
-from digest.llm import build_chat_model, estimate_cost, price_for
+from digest.llm import estimate_cost, price_for
 from digest.models import Chunk, StoredArticle
 from digest.write.llm import show_passages
 

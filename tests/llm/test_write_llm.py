@@ -13,7 +13,7 @@ from openai_stub import OpenAIStub, error, reply, slow
 
 from digest.briefing import Passage
 from digest.errors import LLMError
-from digest.llm import estimate_cost
+from digest.llm import LLM, estimate_cost
 from digest.write.llm import write_llm
 
 Make = Callable[..., ChatOpenAI]
@@ -30,9 +30,10 @@ GOOD = answer(
 )
 
 
-def run(passages: list[Passage], model: ChatOpenAI, **kwargs: object):
-    return write_llm(passages, topic=kwargs.pop("topic", "Putin visit"), chat_model=model,
-                     backoff=0.01, **kwargs)  # type: ignore[arg-type]
+def run(passages: list[Passage], model: ChatOpenAI, max_attempts: int = 3, **kwargs: object):
+    llm = LLM(model, max_attempts=max_attempts, backoff=0.01)
+    return write_llm(passages, topic=kwargs.pop("topic", "Putin visit"), llm=llm,
+                     **kwargs)  # type: ignore[arg-type]
 
 
 def test_valid_answer_maps_aliases_to_the_callers_passages(
@@ -252,7 +253,7 @@ def test_unreachable_server_fails_after_bounded_attempts(passages: list[Passage]
         port = sock.getsockname()[1]
     model = ChatOpenAI(model="gpt-4o-mini", api_key="test", base_url=f"http://127.0.0.1:{port}/v1",
                        timeout=2, max_retries=0)
-    with pytest.raises(LLMError, match=rf"127.0.0.1:{port}/v1 failed 2 attempts.*server is up"):
+    with pytest.raises(LLMError, match=rf"127.0.0.1:{port}/v1\) failed 2 attempts.*server is up"):
         run(passages, model, max_attempts=2)
 
 
@@ -261,6 +262,6 @@ def test_persistently_malformed_answers_name_the_model_not_the_network(
 ) -> None:
     openai_stub.push(reply("I cannot answer in JSON."), reply({"text": "no list"}))
     with pytest.raises(LLMError, match=r"failed 2 attempts, last: JSON of the wrong shape.*"
-                                       r"does not follow the JSON schema") as caught:
+                                       r"does not answer in the JSON asked for") as caught:
         run(passages, make_model(), max_attempts=2)
     assert "\n" not in str(caught.value)
