@@ -60,6 +60,17 @@ def brief_cmd(
     model: Annotated[str | None, typer.Option(help="chat model for --writer llm")] = None,
     now: Annotated[str | None, typer.Option(
         help="treat this ISO time as 'now' (reproducible --since windows and headers)")] = None,
+    verify: Annotated[bool | None, typer.Option(
+        "--verify/--no-verify",
+        help="check every sentence against its cited passages before writing (default: on)")
+    ] = None,
+    judge: Annotated[str | None, typer.Option(
+        help="judge for verification (default: DIGEST_JUDGE); any judge `digest eval` has")
+    ] = None,
+    min_supported: Annotated[float | None, typer.Option(
+        "--min-supported", min=0.0, max=1.0,
+        help="exit non-zero, writing nothing, when a smaller share of sentences is supported")
+    ] = None,
 ) -> None:
     """Write a neutral briefing in which every sentence carries [n] citations."""
     with guard():
@@ -75,9 +86,11 @@ def brief_cmd(
             raise ConfigError(f"--format {form!r}: use md, json or html")
         store = composition.build_store(settings)
         chosen = composition.build_writer(settings, store.embedder, writer, model)
+        checks = composition.build_verify(settings, enabled=verify, judge=judge,
+                                          min_supported=min_supported)
         briefing = build_briefing(
             store, topic=topic, since=start, until=end, outlet=outlet, k=k, writer=chosen,
-            now=clock,
+            now=clock, verify=checks,
         )
         if output is None:
             typer.echo(render(briefing, form), nl=False)  # type: ignore[arg-type]

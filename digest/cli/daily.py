@@ -96,6 +96,14 @@ def daily_cmd(
         "--dry-run", help="write the digest, but only print what each delivery target would get")
     ] = False,
     now: Annotated[str | None, typer.Option(hidden=True, help="pretend it is this time (ISO)")] = None,
+    verify: Annotated[bool | None, typer.Option(
+        "--verify/--no-verify", help="check sentences against their passages (default: on)")
+    ] = None,
+    judge: Annotated[str | None, typer.Option(help="judge for verification")] = None,
+    min_supported: Annotated[float | None, typer.Option(
+        "--min-supported", min=0.0, max=1.0,
+        help="record a failed run, keeping the previous digest, below this supported share")
+    ] = None,
     fault_after: Annotated[
         str | None, typer.Option(hidden=True, help=f"SIGKILL itself after a stage: {STAGES}")
     ] = None,
@@ -115,6 +123,8 @@ def daily_cmd(
             result = run_daily(
                 project, store=store, fetcher=fetcher,
                 writer=_writer(ctx, project, store.embedder), now=when,
+                verify=composition.build_verify(settings, enabled=verify, judge=judge,
+                                                min_supported=min_supported),
                 backfill=backfill, fault=_kill_after(fault_after) if fault_after else None,
                 ingest_options=IngestOptions(
                     chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
@@ -192,11 +202,15 @@ def _run_line(r: RunRecord, *, running: bool = False) -> str:
     outcome = ("running" if running else "interrupted") if r.event == "start" else r.outcome
     failed = f", {len(r.failed_sources)} failed source(s)" if r.failed_sources else ""
     tokens = r.prompt_tokens + r.completion_tokens
+    v = r.verification
+    checked = (f", verified {v.supported + v.repaired}/{v.checked - v.cut} ({v.judge}"
+               f"{f', {v.cut} cut' if v.cut else ''}{f', {v.flagged} unverified' if v.flagged else ''})"
+               if v is not None else "")
     return (
         f"{r.started_at:%Y-%m-%d %H:%M} {r.digest_date}{' (backfill)' if r.backfill else ''} "
         f"{outcome}: {r.articles} article(s), {r.new_articles} new, {r.stories} stor"
         f"{'y' if r.stories == 1 else 'ies'}, {r.writer}{f' {tokens} tokens' if tokens else ''}, "
-        f"{r.duration_s:.1f} s{failed}; window {r.window_start.astimezone(UTC):%Y-%m-%d %H:%M} – "
+        f"{r.duration_s:.1f} s{failed}{checked}; window {r.window_start.astimezone(UTC):%Y-%m-%d %H:%M} – "
         f"{r.window_end.astimezone(UTC):%Y-%m-%d %H:%M} UTC" + (f"; error: {r.error}" if r.error else "")
     )
 

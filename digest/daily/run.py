@@ -52,6 +52,7 @@ from digest.render.daily import render_daily
 from digest.render.markdown import write_atomic
 from digest.store import Store, date_where
 from digest.write.sections import write_sections
+from digest.write.verify import VerifyOptions
 from digest.write.writer import Writer
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def run_daily(
     ingest_options: IngestOptions | None = None,
     fault: Fault | None = None,
     deliver: Deliver | None = None,
+    verify: VerifyOptions | None = None,
 ) -> DailyResult:
     """Run the daily job for ``project`` at ``now`` (or rebuild day ``backfill`` from the store).
 
@@ -102,7 +104,7 @@ def run_daily(
     try:
         return _locked_run(project, store=store, fetcher=fetcher, writer=writer, now=now,
                            backfill=backfill, ingest_options=ingest_options, fault=fault,
-                           deliver=deliver)
+                           deliver=deliver, verify=verify)
     finally:
         lock.release()
 
@@ -123,7 +125,7 @@ def is_running(project: Project) -> bool:
 def _locked_run(
     project: Project, *, store: Store, fetcher: Fetcher | None, writer: Writer,
     now: datetime, backfill: date | None, ingest_options: IngestOptions | None,
-    fault: Fault | None, deliver: Deliver | None = None,
+    fault: Fault | None, deliver: Deliver | None = None, verify: VerifyOptions | None = None,
 ) -> DailyResult:
     clock = time.monotonic()
     records = read_records(project.runs_file)
@@ -137,7 +139,7 @@ def _locked_run(
     _remove_stale_temps(project.output_dir)
     try:
         result = _work(project, store, fetcher, writer, window, record, records,
-                       ingest_options, fault or (lambda stage: None))
+                       ingest_options, fault or (lambda stage: None), verify)
     except BaseException as exc:  # record the failure, then let it propagate unchanged
         failed = record.model_copy(update={
             "event": "end", "outcome": "failed", "error": f"{type(exc).__name__}: {exc}",
@@ -157,7 +159,7 @@ def _locked_run(
 def _work(
     project: Project, store: Store, fetcher: Fetcher | None, writer: Writer,
     window: Window, record: RunRecord, records: list[RunRecord],
-    ingest_options: IngestOptions | None, fault: Fault,
+    ingest_options: IngestOptions | None, fault: Fault, verify: VerifyOptions | None = None,
 ) -> DailyResult:
     report = IngestReport()
     if not window.backfill and project.sources:
@@ -183,7 +185,7 @@ def _work(
     record = record.model_copy(update={"articles": len(articles), "stories": len(chosen)})
     fault("grouped")
 
-    fingerprint = _fingerprint(project, window, articles, failures, writer)
+    fingerprint = _fingerprint(project, window, articles, failures, writer, verify)
     record = record.model_copy(update={"fingerprint": fingerprint})
     previous = last_success(records, digest_date=window.digest_date)
     if (previous is not None and previous.fingerprint == fingerprint
@@ -196,7 +198,8 @@ def _work(
         return DailyResult(record.model_copy(update={"outcome": "skipped"}))
 
     left_out = [s for s in stories if s not in chosen]
-    briefing = _briefing(project, store, writer, window, chosen, failures, missing, left_out)
+    briefing = _briefing(project, store, writer, window, chosen, failures, missing, left_out,
+                         verify)
     fault("drafted")
     stem = project.output_dir / window.digest_date.isoformat()
     files = {stem.with_suffix(suffix): text.encode("utf-8") for suffix, text in
@@ -207,7 +210,7 @@ def _work(
     return DailyResult(
         record.model_copy(update={
             "outcome": "written" if articles else "no-news",
-            "sentences": len(briefing.sentences),
+            "sentences": len(briefing.sentences), "verification": briefing.verification,
             "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
             "files": {p.name: hashlib.sha256(files[p]).hexdigest() for p in written},
         }),
@@ -218,7 +221,7 @@ def _work(
 def _briefing(
     project: Project, store: Store, writer: Writer, window: Window,
     stories: list[Story], failures: list[FailedSource], missing_topics: list[str],
-    left_out: list[Story],
+    left_out: list[Story], verify: VerifyOptions | None = None,
 ) -> Briefing:
     notes = [f"No coverage of “{topic}” in this window." for topic in missing_topics]
     if left_out:
@@ -236,12 +239,12 @@ def _briefing(
     if not stories:
         return empty
     return write_sections(store, writer, stories, empty, k=project.passages_per_story,
-                          since=window.start, until=window.end)
+                          since=window.start, until=window.end, verify=verify)
 
 
 def _fingerprint(project: Project, window: Window, articles: list[StoredArticle],
                  failures: list[FailedSource],
-                 writer: Writer) -> str:
+                 writer: Writer, verify: VerifyOptions | None = None) -> str:
     """What the digest's content depends on, except the window's end (see module docstring)."""
     basis = {
         "version": FINGERPRINT_VERSION,
@@ -251,6 +254,8 @@ def _fingerprint(project: Project, window: Window, articles: list[StoredArticle]
         "failures": sorted((f.source, f.reason) for f in failures),
         "writer": [writer.name, writer.model],
         "prompts": writer.prompts,
+        "verify": None if verify is None else [verify.judge.name, verify.judge.threshold,
+                                                 verify.action, verify.min_supported],
         "settings": project.model_dump(mode="json", include={
             "stories", "passages_per_story", "topics", "html", "timezone", "no_news",
             "story_similarity"}),

@@ -23,6 +23,7 @@ from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from digest.briefing import Verification
 from digest.daily.project import Project
 from digest.errors import ConfigError
 
@@ -78,6 +79,7 @@ class RunRecord(BaseModel):
     new_articles: int = Field(default=0, description="added or updated by this run's ingest")
     stories: int = 0
     sentences: int = 0
+    verification: Verification | None = None  # what the verify stage checked, cut and flagged
     writer: str = ""
     model: str | None = None
     prompts: dict[str, str] = Field(default_factory=dict, description="template -> sha256")

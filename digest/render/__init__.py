@@ -1,1 +1,4 @@
-"""Stage 3, render: a ``Briefing`` -> Markdown / HTML / JSON through the Jinja2 ``templates/``; atomic writes."""
+"""Stage 3, render: a ``Briefing`` -> Markdown / HTML / JSON through Jinja2 ``templates/``.
+
+Files are written atomically (``output``): a reader never sees half a digest.
+"""

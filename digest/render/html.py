@@ -54,7 +54,10 @@ def html_context(briefing: Briefing) -> dict[str, Any]:
                 "after": after, "source": f"{article.outlet or 'Unknown outlet'} — "
                                           f"{article.title or 'Untitled'}",
             })
-        return {"text": body, "stop": stop, "citations": citations}
+        check = sentence.check
+        unverified = (check.reason or "the judge could not confirm this sentence") \
+            if check is not None and check.status == "flagged" else None
+        return {"text": body, "stop": stop, "citations": citations, "unverified": unverified}
 
     def unit(items: list[CitedSentence]) -> dict[str, Any]:
         grouped = items[0].group is not None

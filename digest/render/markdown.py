@@ -114,8 +114,24 @@ def header(briefing: Briefing) -> str:
         describe_window(briefing.window_start, briefing.window_end),
         f"{len(briefing.sources)} sources",
         f"generated {briefing.generated_at:%Y-%m-%d %H:%M} UTC",
+        verification_line(briefing),
     ]
     return " · ".join(parts)
+
+
+def verification_line(briefing: Briefing) -> str:
+    """"verified: 11 of 11 sentences supported by their cited passages (judge: embedded)"."""
+    v = briefing.verification
+    if v is None:
+        return "not verified"
+    shipped = v.checked - v.cut
+    line = (f"verified: {v.supported + v.repaired} of {shipped} sentences supported by their "
+            f"cited passages (judge: {v.judge})")
+    extras = [f"{v.repaired} repaired" if v.repaired else "",
+              f"{v.flagged} unverified" if v.flagged else "",
+              f"{v.cut} cut" if v.cut else ""]
+    extras = [e for e in extras if e]
+    return line + (f"; {', '.join(extras)}" if extras else "")
 
 
 def source_line(n: int, article: Any, *, escape: bool) -> str:

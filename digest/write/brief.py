@@ -20,6 +20,7 @@ from digest.errors import CitationError
 from digest.store import Store
 from digest.write.cite import number_citations
 from digest.write.retrieve import NothingToBriefError, StoreRetriever
+from digest.write.verify import VerifyOptions, require_supported, verify_result
 from digest.write.writer import Writer
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,14 @@ def build_briefing(
     writer: Writer,
     now: datetime,
     per_outlet: int | None = None,
+    verify: VerifyOptions | None = None,
 ) -> Briefing:
-    """A finished briefing for ``topic`` (None: the window's most covered stories)."""
+    """A finished briefing for ``topic`` (None: the window's most covered stories).
+
+    With ``verify`` every sentence is checked against its cited passages before numbering
+    (:mod:`digest.write.verify`): repaired, cut or flagged; below ``verify.min_supported``
+    :class:`~digest.write.verify.UnderSupportedError` is raised and nothing is written.
+    """
     topic = topic.strip() if topic and topic.strip() else None
     retriever = StoreRetriever(
         store=store, k=k, since=since, until=until, outlet=outlet, per_outlet=per_outlet
@@ -53,14 +60,19 @@ def build_briefing(
     logger.info("%d passages from %d articles", len(passages),
                 len({p.article.id for p in passages}))
     result = writer.write(passages, topic)
+    result, verification = verify_result(result, passages, verify, writer, topic)
     sentences, sources, dropped = number_citations(result.drafts, passages)
     dropped = [*result.dropped, *dropped]
+    if verification is not None and verify is not None:
+        require_supported(verification, verify.min_supported)
     if not sentences:
+        stage = "verification" if verification is not None and verification.cut else \
+            "citation checks"
         raise CitationError(
-            f"the {writer.name} writer produced no sentence with a valid citation "
+            f"the {writer.name} writer produced no sentence that survived {stage} "
             f"({len(dropped)} dropped); no digest was written"
         )
-    if not any(s.section == "summary" for s in sentences):
+    if dropped and not any(s.section == "summary" for s in sentences):
         logger.warning("no headline summary survived citation checks")
     return Briefing(
         title=topic or "Most covered stories",
@@ -76,4 +88,5 @@ def build_briefing(
         passages=passages,
         dropped=dropped,
         usage=result.usage,
+        verification=verification,
     )

@@ -67,6 +67,7 @@ def number_citations(
                 story=draft.story,
                 group=draft.group,
                 citations=citations,
+                check=draft.check,
             )
         )
     sources = [Source(n=n, article=articles[aid].article) for aid, n in numbers.items()]

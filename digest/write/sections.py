@@ -12,36 +12,36 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from digest.briefing import Briefing, DraftSentence, Dropped, Passage, Usage, WriterResult
+from digest.briefing import (
+    Briefing,
+    DraftSentence,
+    Dropped,
+    Passage,
+    Usage,
+    Verification,
+    WriterResult,
+)
 from digest.daily.stories import Story
 from digest.store import Store
 from digest.write.cite import number_citations
 from digest.write.retrieve import passages_for_stories
+from digest.write.verify import VerifyOptions, combine, require_supported, verify_result
 from digest.write.writer import Writer
 
 logger = logging.getLogger(__name__)
 
 
-def _add(total: Usage, part: Usage) -> Usage:
-    costs = [c for c in (total.estimated_cost_usd, part.estimated_cost_usd) if c is not None]
-    return Usage(
-        prompt_tokens=total.prompt_tokens + part.prompt_tokens,
-        completion_tokens=total.completion_tokens + part.completion_tokens,
-        requests=total.requests + part.requests,
-        estimated_cost_usd=round(sum(costs), 6) if costs else None,
-    )
-
-
 def write_sections(
     store: Store, writer: Writer, stories: list[Story], empty: Briefing, *, k: int,
-    since: datetime, until: datetime,
+    since: datetime, until: datetime, verify: VerifyOptions | None = None,
 ) -> Briefing:
     """``empty`` (title, window, notes) filled with one section per story.
 
     ``Briefing.stories`` holds the section headings; each sentence's ``story`` is its section.
 
     A story whose writer ships no sentence gets no section (an empty heading would promise
-    coverage the digest does not give); it is named in the notes instead.
+    coverage the digest does not give); it is named in the notes instead. With ``verify``,
+    each section's drafts are verified against that section's passages before numbering.
     """
     passages = passages_for_stories(store, stories, [k] * len(stories), since=since, until=until)
     drafts: list[DraftSentence] = []
@@ -51,10 +51,14 @@ def write_sections(
     notes = list(empty.notes)
     shown: list[Passage] = []
     group_offset = 0
+    checks: list[Verification] = []
     for index, story in enumerate(stories):
         own = [p for p in passages if p.story == index]
         result = writer.write(own, None) if own else WriterResult(drafts=[])
-        usage = _add(usage, result.usage)
+        result, checked = verify_result(result, own, verify, writer, None)
+        if checked is not None:
+            checks.append(checked)
+        usage = usage.plus(result.usage)
         dropped += result.dropped
         if not result.drafts:
             notes.append(f"No citable sentence for the story “{story.headline}”.")
@@ -69,8 +73,12 @@ def write_sections(
         outlets = len(story.outlets)
         headings.append(f"{story.headline} ({outlets} outlet{'s' if outlets != 1 else ''})")
     sentences, sources, unshipped = number_citations(drafts, shown)
+    verification = combine(checks) if verify is not None else None
+    if verification is not None:
+        require_supported(verification, verify.min_supported)  # type: ignore[union-attr]
     return empty.model_copy(update={
         "sentences": sentences, "sources": sources, "passages": shown,
         "dropped": dropped + unshipped, "usage": usage, "stories": headings, "notes": notes,
+        "verification": verification,
     })
 

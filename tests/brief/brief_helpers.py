@@ -15,7 +15,9 @@ def check_structure(text: str) -> None:
     """The rules every Markdown digest follows, whatever its prose."""
     lines = text.splitlines()
     assert lines[0].startswith("# ") and lines[1] == ""
-    assert lines[2].startswith("*Written by the ") and lines[2].endswith("UTC*")
+    assert lines[2].startswith("*Written by the ") and lines[2].endswith("*")
+    assert re.search(r" UTC · (verified: \d+ of \d+ sentences supported by their cited passages "
+                     r"\(judge: [\w:.-]+\)|not verified)", lines[2]), lines[2]
     headings = [line for line in lines if line.startswith("#")]
     assert headings[1:] in (["## Sources"], ["## Where sources differ", "## Sources"])
     assert lines[4].startswith("**") and lines[4].endswith("**")  # headline summary

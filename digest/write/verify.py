@@ -1,0 +1,374 @@
+"""Verify before shipping: every draft sentence is judged against the passages it cites.
+
+Runs between writing and numbering, for ``brief`` and ``daily`` alike, so no file is written
+with a sentence its passages do not say:
+
+1. **Recall** (ALCE citation recall): the sentence is judged against its cited passages
+   together (at most three, ALCE's convention).
+2. **Precision** (ALCE citation precision): with several citations, a passage that does not
+   support the sentence alone, while the others still do, is not needed and its citation is
+   dropped (recorded in ``SentenceCheck.dropped_citations``).
+3. **Repair, then cut.** Failed sentences from a writer that can repair (the LLM writer) go back
+   in one batched request with the best evidence span and a verdict in words ("the passage says
+   Tianjin; the sentence says Beijing"); repaired sentences are judged again. What still fails
+   is cut (recorded in ``Briefing.dropped`` with the reason), or, when the judge is not trusted
+   to cut (its measured false-cut rate on faithful sentences is above 10 %), flagged: shipped
+   and marked unverified.
+
+A clause of a joined "Where sources differ" sentence that is cut takes its whole group with it
+("others say … [4]" alone would misstate the disagreement). Numbering happens afterwards, so a
+cut never leaves a dangling ``[n]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from digest.briefing import (
+    DraftSentence,
+    Dropped,
+    EvidenceSpan,
+    Passage,
+    SentenceCheck,
+    Usage,
+    Verification,
+    WriterResult,
+)
+from digest.errors import DigestError
+from digest.judges import judge_all
+from digest.judges.base import Judge, Judgement
+from digest.write.writer import Repairer, RepairRequest, Writer
+
+logger = logging.getLogger(__name__)
+
+MAX_CITATIONS = 3
+
+# Measured share of faithful sentences each judge calls unsupported (evals/bench_verify.py,
+# faithful paraphrases and verbatim/attributed sentences against their passages). A judge
+# above FALSE_CUT_LIMIT flags instead of cutting. Unknown judges (LLM judges, whose quality
+# depends on the model) flag unless the user asks for ``cut``.
+FALSE_CUT_LIMIT = 0.10
+CUTS: frozenset[str] = frozenset({"trained"})
+
+Action = Literal["auto", "cut", "flag"]
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """How ``brief``/``daily`` verify: the judge (built in :mod:`digest.app`), cut or flag, and
+    the share of sentences that must ship supported (0: no minimum)."""
+
+    judge: Judge
+    action: Action = "auto"
+    min_supported: float = 0.0
+
+
+class UnderSupportedError(DigestError):
+    """Fewer sentences survived verification than ``--min-supported`` asks for: no file."""
+
+
+def resolve_action(judge: Judge, action: Action) -> Literal["cut", "flag"]:
+    """``auto``: cut only with a judge whose false-cut rate was measured under the limit."""
+    if action != "auto":
+        return action
+    return "cut" if judge.name in CUTS else "flag"
+
+
+@dataclass
+class _Item:
+    """One draft under verification, with what the judge said about it."""
+
+    index: int
+    draft: DraftSentence
+    passages: list[Passage]
+    joint: Judgement | None = None
+    singles: dict[str, Judgement] = field(default_factory=dict)
+    dropped_citations: list[str] = field(default_factory=list)
+    original: str | None = None
+
+
+_NEGATION = re.compile(r"\b(not|no|never|none|nobody|neither|nor|without|n't)\b", re.I)
+_SALIENT = re.compile(r"\b(?:[A-Z][\w'-]*|\d[\d,.]*%?)")
+
+
+def _salient(text: str) -> list[str]:
+    """Names, places, months and numbers: what a meaning-changing swap usually touches."""
+    words = _SALIENT.findall(text)
+    first = text.split()[0] if text.split() else ""
+    return list(dict.fromkeys(w.strip(".,") for w in words if w != first or w[0].isdigit()))
+
+
+def explain(sentence: str, evidence: str, score: float, threshold: float) -> str:
+    """The judge's verdict in words a writer can act on (names what differs where it can)."""
+    low_evidence = evidence.lower()
+    low_sentence = sentence.lower()
+    novel = [w for w in _salient(sentence) if w.lower() not in low_evidence]
+    missing = [w for w in _salient(evidence) if w.lower() not in low_sentence]
+    score_note = f"(judge score {score:.2f} < {threshold:.2f})"
+    if novel and missing:
+        return (f"the passage says {', '.join(missing[:3])}; the sentence says "
+                f"{', '.join(novel[:3])} {score_note}")
+    if bool(_NEGATION.search(sentence)) != bool(_NEGATION.search(evidence)):
+        return f"the sentence and the passage differ in negation {score_note}"
+    if novel:
+        return f"the passage does not mention {', '.join(novel[:3])} {score_note}"
+    return f"the cited passage does not say this {score_note}"
+
+
+def _provenance(passage: Passage) -> str:
+    """Who published the passage: part of what the source says ("Northern Ledger argues …")."""
+    article = passage.article
+    return f"{article.outlet or 'Unknown outlet'}: {article.title or 'Untitled'}.\n"
+
+
+def _source_text(passage: Passage) -> str:
+    return _provenance(passage) + passage.chunk.text
+
+
+def _unshift(judged: Judgement, passages: list[Passage]) -> Judgement:
+    """Offsets back into the chunk text (the judge saw the provenance line first)."""
+    if not 0 <= judged.source < len(passages) or judged.start < 0:
+        return judged
+    shift = len(_provenance(passages[judged.source]))
+    return replace(judged, start=max(judged.start - shift, 0), end=max(judged.end - shift, 0))
+
+
+def _span(judged: Judgement, passages: list[Passage]) -> EvidenceSpan | None:
+    if not 0 <= judged.source < len(passages):
+        return None
+    passage = passages[judged.source]
+    located = 0 <= judged.start < judged.end
+    return EvidenceSpan(
+        passage_id=passage.id, chunk_id=passage.chunk.id,
+        start=passage.chunk.start + judged.start if located else -1,
+        end=passage.chunk.start + judged.end if located else -1,
+        probability=round(judged.probability, 4),
+    )
+
+
+def _evidence_text(judged: Judgement | None, passages: list[Passage]) -> str:
+    if judged is not None and 0 <= judged.source < len(passages) and judged.start < judged.end \
+            and judged.start >= 0:
+        return passages[judged.source].chunk.text[judged.start:judged.end]
+    return " … ".join(p.chunk.text[:400] for p in passages)
+
+
+class _Verifier:
+    """Batches judge calls per round, so LLM judges run them concurrently (``judge_all``)."""
+
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
+        self.calls = 0
+
+    def batch(self, requests: list[tuple[str, list[Passage]]]) -> list[Judgement]:
+        self.calls += len(requests)
+        if not requests:
+            return []
+        return [_unshift(j, ps) for j, ps in zip(
+            judge_all(self.judge, [(text, [_source_text(p) for p in ps]) for text, ps in requests]),
+            (ps for _, ps in requests), strict=True)]
+
+    def recall(self, items: list[_Item]) -> None:
+        for item, judged in zip(items, self.batch([(i.draft.text, i.passages) for i in items]),
+                                strict=True):
+            item.joint = judged
+
+    def precision(self, items: list[_Item]) -> None:
+        """Singles for multi-citation sentences; drop a citation the others do without."""
+        multi = [i for i in items if len(i.passages) > 1 and self.passes(i)]
+        pairs = [(i, p) for i in multi for p in i.passages]
+        for (item, passage), judged in zip(
+                pairs, self.batch([(i.draft.text, [p]) for i, p in pairs]), strict=True):
+            item.singles[passage.id] = judged
+        for item in multi:
+            for passage in list(item.passages):
+                if len(item.passages) == 1 or self.ok(item.singles[passage.id]):
+                    continue
+                rest = [p for p in item.passages if p.id != passage.id]
+                [without] = self.batch([(item.draft.text, rest)])
+                if self.ok(without):
+                    item.passages = rest
+                    item.dropped_citations.append(passage.id)
+                    item.joint = without
+
+    def ok(self, judged: Judgement) -> bool:
+        return judged.probability >= self.judge.threshold
+
+    def passes(self, item: _Item) -> bool:
+        return item.joint is not None and self.ok(item.joint)
+
+
+def _items(drafts: list[DraftSentence], passages: list[Passage]) -> list[_Item]:
+    known = {p.id: p for p in passages}
+    items = []
+    for index, draft in enumerate(drafts):
+        cited = [known[pid] for pid in dict.fromkeys(draft.passage_ids) if pid in known]
+        if cited and draft.text.strip() and len(cited) == len(set(draft.passage_ids)):
+            items.append(_Item(index, draft, cited[:MAX_CITATIONS]))
+    return items
+
+
+def _repair(
+    failed: list[_Item], writer: Repairer, passages: list[Passage], topic: str | None,
+    verifier: _Verifier,
+) -> Usage:
+    """One batched repair request; repaired drafts replace the failed ones and are re-judged."""
+    threshold = verifier.judge.threshold
+    requests = []
+    for item in failed:
+        score = item.joint.probability if item.joint else 0.0
+        evidence = _evidence_text(item.joint, item.passages)
+        requests.append(RepairRequest(
+            text=item.draft.text, passage_ids=[p.id for p in item.passages], evidence=evidence,
+            verdict=explain(item.draft.text, evidence, score, threshold)))
+    try:
+        repaired, usage = writer.repair(passages, topic, requests)
+    except DigestError as exc:
+        logger.warning("repair request failed; the failed sentences are handled unrepaired: %s",
+                       exc)
+        return Usage()
+    known = {p.id: p for p in passages}
+    retry: list[_Item] = []
+    for item, new in zip(failed, repaired, strict=False):
+        if new is None or not new.text.strip():
+            continue
+        cited = [known[pid] for pid in dict.fromkeys(new.passage_ids) if pid in known]
+        if not cited:
+            continue
+        item.original = item.draft.text
+        item.draft = item.draft.model_copy(update={"text": new.text.strip(),
+                                                   "passage_ids": [p.id for p in cited]})
+        item.passages = cited[:MAX_CITATIONS]
+        retry.append(item)
+    verifier.recall(retry)
+    return usage
+
+
+def verify_drafts(
+    drafts: list[DraftSentence],
+    passages: list[Passage],
+    judge: Judge,
+    *,
+    writer: Writer | None = None,
+    topic: str | None = None,
+    action: Action = "auto",
+) -> tuple[list[DraftSentence], list[Dropped], Verification]:
+    """Drafts to ship (each with its ``check``), the cut ones with reasons, and the summary.
+
+    Drafts with unknown or missing passage ids pass through untouched: numbering
+    (:func:`digest.write.cite.number_citations`) drops and records them.
+    """
+    started = time.perf_counter()
+    mode = resolve_action(judge, action)
+    verifier = _Verifier(judge)
+    items = _items(drafts, passages)
+    verifier.recall(items)
+    usage = Usage()
+    failed = [i for i in items if not verifier.passes(i)]
+    if failed and mode == "cut" and isinstance(writer, Repairer):
+        usage = _repair(failed, writer, passages, topic, verifier)
+    verifier.precision(items)
+
+    checks: dict[int, SentenceCheck] = {}
+    reasons: dict[int, str] = {}
+    for item in items:
+        score = round(item.joint.probability, 4) if item.joint else 0.0
+        if verifier.passes(item):
+            checks[item.index] = SentenceCheck(
+                score=score, status="supported" if item.original is None else "repaired",
+                evidence=_spans(item), dropped_citations=item.dropped_citations,
+                original=item.original)
+            continue
+        reason = explain(item.draft.text, _evidence_text(item.joint, item.passages), score,
+                         judge.threshold)
+        if mode == "flag":
+            checks[item.index] = SentenceCheck(score=score, status="flagged", evidence=_spans(item),
+                                               original=item.original, reason=reason)
+        else:
+            reasons[item.index] = reason + (" (after one repair request)"
+                                            if item.original is not None else "")
+    cut_groups = {drafts[i].group for i in reasons if drafts[i].group is not None}
+    for index, draft in enumerate(drafts):
+        if index not in reasons and draft.group is not None and draft.group in cut_groups:
+            reasons[index] = "another clause of the same sentence was cut"
+
+    by_index = {i.index: i for i in items}
+    shipped: list[DraftSentence] = []
+    cut: list[Dropped] = []
+    for index, draft in enumerate(drafts):
+        item = by_index.get(index)
+        if index in reasons:
+            text = item.draft.text if item else draft.text
+            cut.append(Dropped(text=text, reason=f"cut by verification: {reasons[index]}"))
+        elif item is None:
+            shipped.append(draft)
+        else:
+            shipped.append(item.draft.model_copy(update={
+                "passage_ids": [p.id for p in item.passages], "check": checks[index]}))
+    kept = [d.check for d in shipped if d.check is not None]
+    summary = Verification(
+        judge=judge.name, threshold=judge.threshold, action=mode, checked=len(items),
+        supported=sum(c.status == "supported" for c in kept),
+        repaired=sum(c.status == "repaired" for c in kept),
+        flagged=sum(c.status == "flagged" for c in kept),
+        cut=sum(1 for i in reasons if i in by_index),
+        citations_dropped=sum(len(c.dropped_citations) for c in kept),
+        judge_calls=verifier.calls, seconds=round(time.perf_counter() - started, 3), usage=usage,
+    )
+    logger.info("verified %d sentence(s) with %s: %d supported, %d repaired, %d cut, %d flagged",
+                summary.checked, judge.name, summary.supported, summary.repaired, summary.cut,
+                summary.flagged)
+    return shipped, cut, summary
+
+
+def _spans(item: _Item) -> list[EvidenceSpan]:
+    """One evidence span per citation: its own judgement where it was judged alone."""
+    if item.singles:
+        found = [_span(item.singles[p.id], [p]) for p in item.passages if p.id in item.singles]
+    else:
+        found = [_span(item.joint, item.passages)] if item.joint else []
+    return [s for s in found if s is not None]
+
+
+def require_supported(summary: Verification, minimum: float) -> None:
+    """Raise when the share of checked sentences that ship supported is below ``minimum``."""
+    if minimum <= 0 or summary.checked == 0:
+        return
+    share = (summary.supported + summary.repaired) / summary.checked
+    if share < minimum:
+        raise UnderSupportedError(
+            f"only {summary.supported + summary.repaired} of {summary.checked} sentences "
+            f"({share:.0%}) are supported by their cited passages (judge: {summary.judge}), "
+            f"below --min-supported {minimum:.0%}; no digest was written"
+        )
+
+
+def verify_result(
+    result: WriterResult, passages: list[Passage], options: VerifyOptions | None,
+    writer: Writer, topic: str | None,
+) -> tuple[WriterResult, Verification | None]:
+    """A writer's result with failing sentences repaired, cut or flagged (None: not verified)."""
+    if options is None:
+        return result, None
+    kept, cut, summary = verify_drafts(result.drafts, passages, options.judge, writer=writer,
+                                       topic=topic, action=options.action)
+    return result.model_copy(update={"drafts": kept, "dropped": [*result.dropped, *cut]}), summary
+
+
+def combine(parts: list[Verification]) -> Verification | None:
+    """One summary for a digest verified in parts (one per daily section)."""
+    if not parts:
+        return None
+    first = parts[0]
+    total = first.model_copy(update={"usage": first.usage.model_copy()})
+    for part in parts[1:]:
+        for name in ("checked", "supported", "repaired", "cut", "flagged", "citations_dropped",
+                     "judge_calls"):
+            setattr(total, name, getattr(total, name) + getattr(part, name))
+        total.seconds = round(total.seconds + part.seconds, 3)
+        total.usage = total.usage.plus(part.usage)
+    return total
