@@ -21,6 +21,13 @@ _BLOCK_START = re.compile(r"^\s*(#{1,6}\s|[-*+]\s|\d+[.)]\s|>)")
 _OPEN_QUOTE = "\"'\u201c\u2018\u00ab"
 _SENTENCE_END = ".!?:\"'\u201d\u2019\u00bb)"
 _WRAP_WIDTH = 50  # a line at least this long that stops mid-sentence was wrapped, not ended
+# pysbd's cost grows faster than linearly with the length of what it is given (a 2 MB line with
+# no punctuation did not finish in 300 s). A longer line is handed over in windows of at most
+# this many characters, cut after a sentence end where one exists, else at a space: total work
+# is then linear in the text, and a real sentence is only cut if it is longer than this.
+SEGMENT_WINDOW = 2_000
+_TERMINAL = re.compile(r"[.!?\u2026\u3002]")
+_STOPS = (". ", "! ", "? ", ".\" ", "?\" ", "!\" ", ".\u201d ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +136,17 @@ def _segment(text: str, line: str, start: int) -> list[Span]:
     if not line.strip():
         return []
     spans: list[Span] = []
+    for w_start, w_end in windows(line):
+        spans.extend(_segment_window(text, line[w_start:w_end], start + w_start))
+    return spans
+
+
+def _segment_window(text: str, line: str, start: int) -> list[Span]:
+    """:func:`_segment` for a piece of at most :data:`SEGMENT_WINDOW` characters."""
+    if not _TERMINAL.search(line):  # no sentence end for pysbd to find: one span, no pysbd
+        whole = _trim(text, start, start + len(line))
+        return [whole] if whole is not None else []
+    spans: list[Span] = []
     cursor = 0
     for piece in _segmenter().segment(line):
         stripped = piece.strip()
@@ -147,3 +165,26 @@ def _segment(text: str, line: str, start: int) -> list[Span]:
         if tail is not None:
             spans.append(tail)
     return spans
+
+
+def windows(line: str, size: int | None = None) -> list[tuple[int, int]]:
+    """``line`` cut into consecutive pieces of at most ``size`` characters.
+
+    Each cut falls after the last sentence end in the second half of the window, else after
+    the last space, else at ``size`` itself; every search is bounded by the window, so the
+    whole cut is linear in ``len(line)``.
+    """
+    size = size or SEGMENT_WINDOW
+    cuts: list[tuple[int, int]] = []
+    pos = 0
+    while len(line) - pos > size:
+        limit = pos + size
+        stop = max(line.rfind(mark, pos + size // 2, limit) for mark in _STOPS)
+        if stop > pos:
+            cut = line.find(" ", stop, limit) + 1 or limit
+        else:
+            cut = line.rfind(" ", pos + 1, limit) + 1 or limit
+        cuts.append((pos, cut))
+        pos = cut
+    cuts.append((pos, len(line)))
+    return cuts
