@@ -44,6 +44,17 @@ class DevTools:
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
         return result["result"].get("value")
 
+    def click(self, selector: str) -> None:
+        """A real mouse click at the middle of the first element matching ``selector``."""
+        box = self.eval(
+            f"(() => {{ const el = document.querySelector({json.dumps(selector)});"
+            " el.scrollIntoView({block: 'center'}); const r = el.getBoundingClientRect();"
+            " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()"
+        )
+        for kind in ("mousePressed", "mouseReleased"):
+            self.send("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"],
+                      button="left", clickCount=1)
+
     def wait_for(self, expression: str, what: str, seconds: float = 30) -> None:
         """Poll ``expression`` until it is true; fail with ``what`` after ``seconds``."""
         deadline = time.monotonic() + seconds

@@ -7,7 +7,6 @@ no chromium binary is installed.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,22 +27,11 @@ def page(tmp_path: Path, briefing: Briefing) -> Iterator[DevTools]:
         yield session
 
 
-def _click(page: DevTools, selector: str) -> None:
-    box = page.eval(
-        f"(() => {{ const el = document.querySelector({json.dumps(selector)});"
-        " el.scrollIntoView({block: 'center'}); const r = el.getBoundingClientRect();"
-        " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()"
-    )
-    for kind in ("mousePressed", "mouseReleased"):
-        page.send("Input.dispatchMouseEvent", type=kind, x=box["x"], y=box["y"],
-                  button="left", clickCount=1)
-
-
 def test_clicking_a_citation_shows_its_passage(page: DevTools, briefing: Briefing) -> None:
     first = ".cite a"
     passage = "document.querySelector('.cite .passage')"
     assert page.eval(f"getComputedStyle({passage}).display") == "none"  # hidden until asked
-    _click(page, first)
+    page.click(first)
     assert page.eval(f"getComputedStyle({passage}).display") == "block"
     assert page.eval("document.querySelector('.cite').classList.contains('open')") is True
     shown = page.eval(f"{passage}.innerText")
@@ -54,7 +42,7 @@ def test_clicking_a_citation_shows_its_passage(page: DevTools, briefing: Briefin
     assert " ".join(cited.chunk.text.split())[:80] in " ".join(shown.split())
     source = briefing.sources[summary.citations[0].n - 1].article
     assert source.outlet in shown
-    _click(page, "h1")  # clicking elsewhere closes it again
+    page.click("h1")  # clicking elsewhere closes it again
     assert page.eval(f"getComputedStyle({passage}).display") == "none"
     assert page.eval("document.querySelectorAll('.cite.open').length") == 0
 
