@@ -1,0 +1,56 @@
+"""A scripted LLM writer for suite tests and evals/bench_eval.py: the OpenAI-compatible stub
+(tests/llm/openai_stub.py, real HTTP) answers every writer request with a draft built from the
+passages it was shown — the first sentence of each passage, cited to that passage.
+
+A prompt directory whose system prompt contains :data:`PLANTED` gets a planted regression:
+every sentence cites the first passage only, as a prompt change that breaks citations would.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
+
+from openai_stub import OpenAIStub, Recorded, Reply, reply  # noqa: E402
+
+from digest.ingest.sentences import split_sentences  # noqa: E402
+from digest.prompts import default_prompts_dir  # noqa: E402
+
+PLANTED = "PLANTED-REGRESSION: cite only the first passage."
+_PASSAGE = re.compile(r'<passage id="(P\d+)">\s*(.*?)\s*</passage>', re.DOTALL)
+
+
+def draft_from_passages(recorded: Recorded) -> Reply:
+    text = recorded.text()
+    passages = _PASSAGE.findall(text)
+    if not passages:
+        return reply({"sentences": []})
+    planted = PLANTED in text
+    sentences = []
+    for i, (pid, body) in enumerate(passages[:6]):
+        spans = split_sentences(body)
+        if not spans:
+            continue
+        cited = passages[0][0] if planted else pid
+        sentences.append({"text": spans[0].text, "passage_ids": [cited],
+                          "section": "summary" if i == 0 else "body"})
+    return reply({"sentences": sentences})
+
+
+def start_stub() -> OpenAIStub:
+    return OpenAIStub(responder=draft_from_passages).start()
+
+
+def planted_prompts(folder: Path) -> Path:
+    """A copy of the shipped prompts whose system prompt carries the planted regression."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for template in default_prompts_dir().glob("*.j2"):
+        shutil.copy(template, folder / template.name)
+    system = folder / "brief_system.j2"
+    system.write_text(system.read_text(encoding="utf-8") + "\n" + PLANTED + "\n",
+                      encoding="utf-8")
+    return folder
