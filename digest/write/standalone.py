@@ -8,7 +8,7 @@ one such dependency and says when the digest itself supplies the antecedent:
 * ``connective``: opens with a connective or anaphor ("Also", "But", "However", "This", "It",
   a sentence-initial pronoun) — never resolved: its antecedent is the article's last sentence;
 * ``additive``: "also", "too", "as well" outside quotation marks — what else? never resolved;
-* ``pronoun``: "…, he said" / "his" with no name before it in the sentence;
+* ``pronoun``: "…, he said" / "his" with no name in the sentence;
 * ``definite``: opens with "The/These/Both/Other … <noun>" whose noun has not appeared earlier
   in the digest ("The ministerial meeting comes as …");
 * ``name``: "Mr./Ms./Dr. X", or a bare surname as a speaker, before the digest has named X in
@@ -99,6 +99,8 @@ def context_free_reasons(text: str) -> list[str]:
     """Dependencies no earlier sentence of a digest can resolve (connectives, "also", "he")."""
     reasons = []
     opening = _CONNECTIVE.match(text)
+    if opening and re.match(r"instead\s+of\b", text, re.IGNORECASE):  # a preposition here
+        opening = None
     if opening:
         reasons.append(f"connective: opens with “{opening.group(1)}”")
     outside = unquoted(text)
@@ -106,8 +108,9 @@ def context_free_reasons(text: str) -> list[str]:
     if additive:
         reasons.append(f"additive: “{additive.group(0).strip(', .!?')}” without antecedent")
     for pronoun in _PRONOUN.finditer(outside):
-        before = outside[: pronoun.start()]
-        if not (_CAPITALISED.search(before) or _PERSON_NOUNS.search(before)):
+        # A name anywhere in the sentence resolves it ("Ahead of his victory, Sanders said").
+        if not (_CAPITALISED.search(outside)
+                or _PERSON_NOUNS.search(outside[: pronoun.start()])):
             reasons.append(f"pronoun: “{pronoun.group(1)}” before anyone is named")
             break
     return reasons

@@ -46,6 +46,8 @@ def test_each_context_free_rule_flags_its_case(text: str, rule: str) -> None:
         "The pipeline would carry gas as well as oil from western Siberia to China.",
         '"We are ready," said Lena Haro, who said she expected a long negotiation.',
         "There were protests in three cities against the new pension law on Sunday.",
+        "Instead of a joint statement, the two sides released separate readouts on Thursday.",
+        "Ahead of his decisive victory in the Nevada caucuses, Sanders tweeted a message.",
     ],
 )
 def test_look_alikes_are_not_flagged(text: str) -> None:
