@@ -54,7 +54,8 @@ def deliver_cmd(
     with guard():
         _, project = _project(config)
         if not project.deliver:
-            console.print("no [[deliver]] targets in the project file; nothing to do")
+            console.print("no [[deliver]] targets in the project file; nothing to do",
+                          markup=False)
             return
         chosen = _parse_day(day) or latest_day(project)
         settings = load_settings(ctx, store=project.store)
