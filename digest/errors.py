@@ -47,3 +47,7 @@ class CitationError(DigestError):
 
 class LockedError(DigestError):
     """Another run holds the lock."""
+
+
+class OutputError(DigestError):
+    """An output file cannot be written where the user asked (directory, device, no space)."""

@@ -10,9 +10,7 @@ section); the HTML template autoescapes.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 from itertools import groupby
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +18,7 @@ from typing import Any, Literal
 import jinja2
 
 from digest.briefing import WRITER_LABELS, Briefing, CitedSentence, describe_window
+from digest.render.output import write_atomic, write_files  # noqa: F401 (write_atomic re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -161,37 +160,10 @@ def render(briefing: Briefing, fmt: Format) -> str:
     return renderers[fmt](briefing)
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same directory and ``os.replace``: never a half file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600; a digest is a document to share, so use the usual umask mode.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_briefing(briefing: Briefing, path: Path, fmt: Format) -> list[Path]:
     """Write ``path`` (and, for Markdown, its ``.json`` sidecar first). Returns what was written."""
-    written = []
-    if fmt == "md":
-        sidecar = path.with_suffix(".json")
-        write_atomic(sidecar, render_json(briefing))
-        written.append(sidecar)
-    write_atomic(path, render(briefing, fmt))
-    written.append(path)
+    files = {path.with_suffix(".json"): render_json(briefing)} if fmt == "md" else {}
+    files[path] = render(briefing, fmt)
+    written = write_files(files)  # every target checked before the first is written
     logger.info("wrote %s", ", ".join(map(str, written)))
     return written
