@@ -89,7 +89,8 @@ class Newsroom:
         claim = re.search(r"^Claim: (.*)$", text, re.M)
         if claim:
             source = re.search(r"<source>\n(.*?)\n</source>", text, re.S)
-            found = source is not None and claim.group(1).strip() in " ".join(source.group(1).split())
+            document = " ".join(source.group(1).split()) if source else ""
+            found = claim.group(1).strip() in document
             return reply("Yes" if found else "No")
         passages = dict(PASSAGE.findall(request.messages[-1]["content"]))
         self.written, self.planted = _plant(passages)
@@ -140,7 +141,8 @@ def test_planted_errors_are_repaired_or_cut_and_never_shipped(
     assert len(by_text[extra["text"]]["citations"]) == 1  # the unneeded citation is dropped
     assert by_text[extra["text"]]["check"]["dropped_citations"] == [extra["passage_ids"][1]]
     v = sidecar["verification"]
-    assert v["judge"] == "llm:gpt-4o-mini" and v["action"] == "cut" and v["repaired"] == len(repaired) >= 3
+    assert v["judge"] == "llm:gpt-4o-mini" and v["action"] == "cut"
+    assert v["repaired"] == len(repaired) >= 3
     assert v["usage"]["requests"] == 1 and sidecar["usage"]["requests"] == 1
     header = out.read_text().splitlines()[2]
     assert f"verified: {len(shipped)} of {len(shipped)} sentences supported" in header
