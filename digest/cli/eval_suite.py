@@ -131,9 +131,9 @@ def run_cmd(
                   f"{result.wall_s:.1f} s ({result.cached} cached); wrote "
                   + ", ".join(str(p) for p in written))
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {escape(note)}")
+        console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
     for failure in failures:
-        console.print(f"[red]FAIL[/] {escape(failure)}")
+        console.print(f"[red]FAIL[/] {escape(failure)}", soft_wrap=True)  # one line, unwrapped
     if failures:
         raise typer.Exit(1)
     if floors or ceilings or regressions:

@@ -3,9 +3,11 @@
 ``digest eval DIGEST [--sources DIR|MAP] [--store] [--judge NAME] [--format table|json|md|html]
 [-o FILE] [--fail-under X]``
 
-* **parse** (:mod:`.parse`): any Markdown/text digest with ``[1]``, ``[3, 4]``, ``[1-3]``
-  markers, split by the shared sentence splitter; a Sources/References list when present; our
-  JSON sidecar (``X.json`` next to ``X.md``) for exact chunk links. ``X.json`` alone works too.
+* **parse**: our own digests are read from their ``Briefing`` JSON (:mod:`.own`: one claim
+  per shipped sentence or clause group, exact chunk links, no Markdown round trip) — ``X.json``,
+  or ``X.md`` whose sidecar ``X.json`` it still matches; anyone else's Markdown/text digest
+  (:mod:`.parse`) with ``[1]``, ``[3, 4]``, ``[1-3]``, ``[1][2]`` markers, each marker given to
+  the sentence it closes (``friend." [2] Officials``), and a Sources/References list.
 * **resolve** (:mod:`.sources`): source ``n`` from ``--sources`` (a folder of ``1.md``,
   ``2.txt``, ``3-slug.html``… or a JSON/YAML map), else the store (``--store``) by the Sources
   list's id or URL, else the sidecar's passages. Anything else is *unavailable*: reported, and
@@ -19,6 +21,12 @@
 * **report** (:mod:`.report`): rich table, JSON, Markdown, self-contained HTML.
 
 ``--fail-under X`` exits 1 when citation recall is below X (or NaN); library errors exit 2.
+
+``digest eval run SUITE`` (:mod:`.suite_config`, :mod:`.suite_inputs`, :mod:`.suite`,
+:mod:`.suite_summary`, :mod:`.aggregate`, :mod:`.coverage`, :mod:`.gates`,
+:mod:`.suite_report`) builds every variant's digests over a suite's inputs, scores them the
+same way, and reports per-variant bootstrap intervals, paired tests against a baseline and CI
+gates.
 """
 
 from digest.evaluate.check import SentenceChecker

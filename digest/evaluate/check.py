@@ -126,7 +126,10 @@ class SentenceChecker:
     ) -> None:
         """Precision per clause: a citation is needed for the clause it is attached to."""
         for n in available:
-            clause, judged = next((c, j) for c, j in clauses if n in c.citations)
+            found = next(((c, j) for c, j in clauses if n in c.citations), None)
+            if found is None:  # cited by the sentence but by none of its clauses (issue 13)
+                continue
+            clause, judged = found
             numbers = clause.citations[:MAX_CITATIONS]
             alone = judged if numbers == [n] else self._ask(clause.claim, [n])
             relevant = (

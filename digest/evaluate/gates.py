@@ -29,7 +29,7 @@ class Gate:
 def parse_gate(text: str) -> Gate:
     """``[VARIANT:]metric=value`` -> a :class:`Gate` (value 0-1, or a percentage > 1 for
     shares)."""
-    head, sep, raw = text.partition("=")
+    head, sep, raw = text.rpartition("=")  # matrix variant names contain "="
     variant, _, metric = head.rpartition(":")
     metric = metric.strip()
     if not sep or metric not in METRICS:

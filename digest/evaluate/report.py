@@ -125,8 +125,13 @@ def render_json(report: EvalReport) -> str:
 
 
 def _cell(value: object) -> str:
-    """Text safe inside a Markdown table cell or list item: no pipes, no line breaks."""
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell or list item: no pipes, no line breaks, no HTML.
+
+    Sentences are untrusted; Markdown passes raw HTML through, so ``<`` ``>`` ``&`` become
+    entities (rendered as the characters themselves, never as tags).
+    """
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _environment() -> Environment:

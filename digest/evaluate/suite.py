@@ -172,13 +172,13 @@ class SuiteRunner:
             return cached
         base = {"variant": variant.name, "input": inp.id, "corpus": inp.corpus, "key": key}
         notes: list[str] = []
-        started = time.perf_counter()
         try:
-            store = self._store(inp)
-            briefing = build_briefing(store, topic=inp.topic, writer=self.make_writer(variant),
-                                      now=self.now, k=variant.k,
-                                      verify=self.make_verify(variant))
-            report = evaluate_briefing(briefing, judge=self._judge(judge_name), store=store)
+            store, judge = self._store(inp), self._judge(judge_name)  # built once, not timed
+            writer, verify = self.make_writer(variant), self.make_verify(variant)
+            started = time.perf_counter()
+            briefing = build_briefing(store, topic=inp.topic, writer=writer, now=self.now,
+                                      k=variant.k, verify=verify)
+            report = evaluate_briefing(briefing, judge=judge, store=store)
         except NothingToBriefError as exc:
             result = InputResult(**base, status="nothing", message=str(exc), notes=notes)
         except DigestError as exc:  # not cached: an LLM outage must not become a result
@@ -187,7 +187,7 @@ class SuiteRunner:
             return result
         else:
             metrics = _metrics(briefing, report, inp.reference)
-            metrics["wall_s"] = time.perf_counter() - started
+            metrics["wall_s"] = time.perf_counter() - started  # write + verify + evaluate
             result = InputResult(**base, status="ok", metrics=metrics, digest=_drill(report),
                                  notes=notes + [d.reason for d in briefing.dropped][:20])
         self._save(result)

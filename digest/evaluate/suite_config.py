@@ -157,11 +157,11 @@ def load_suite(path: Path) -> Suite:
         where = ".".join(str(p) for p in first["loc"]) or "suite"
         raise ConfigError(f"suite {path}: {where}: {first['msg']}") from exc
     base = path.resolve().parent
-    suite.cache_dir = base / suite.cache_dir
-    suite.output_dir = base / suite.output_dir
+    suite.cache_dir = (base / suite.cache_dir).resolve()
+    suite.output_dir = (base / suite.output_dir).resolve()
     for corpus in suite.corpora:
-        corpus.folder = base / corpus.folder if corpus.folder else None
-        corpus.clusters = base / corpus.clusters if corpus.clusters else None
+        corpus.folder = (base / corpus.folder).resolve() if corpus.folder else None
+        corpus.clusters = (base / corpus.clusters).resolve() if corpus.clusters else None
     for variant in suite.variants:
-        variant.prompts = base / variant.prompts if variant.prompts else None
+        variant.prompts = (base / variant.prompts).resolve() if variant.prompts else None
     return suite

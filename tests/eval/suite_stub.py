@@ -1,6 +1,8 @@
-"""A scripted LLM writer for suite tests and evals/bench_eval.py: the OpenAI-compatible stub
-(tests/llm/openai_stub.py, real HTTP) answers every writer request with a draft built from the
-passages it was shown — the first sentence of each passage, cited to that passage.
+"""A scripted LLM writer for suite tests and evals/suites/run_neus.py: the OpenAI-compatible
+stub (tests/llm/openai_stub.py, real HTTP) answers every writer request with a draft built from
+the passages it was shown — the first sentence of each passage, cited to that passage, except
+that every third sentence cites the passage before it (the commonest real LLM citation error).
+Asked to repair (``brief_fix.j2``: "Sentences to fix"), it cites the passage that says it.
 
 A prompt directory whose system prompt contains :data:`PLANTED` gets a planted regression:
 every sentence cites the first passage only, as a prompt change that breaks citations would.
@@ -24,9 +26,23 @@ PLANTED = "PLANTED-REGRESSION: cite only the first passage."
 _PASSAGE = re.compile(r'<passage id="(P\d+)">\s*(.*?)\s*</passage>', re.DOTALL)
 
 
+_FIX = re.compile(r'^(\d+)\. "(.*)" cites ', re.MULTILINE)
+
+
+def _repairs(text: str, passages: list[tuple[str, str]]) -> Reply:
+    repairs = []
+    for index, sentence in _FIX.findall(text):
+        right = next((pid for pid, body in passages if sentence in body), None)
+        repairs.append({"index": int(index), "text": sentence if right else "",
+                        "passage_ids": [right] if right else []})
+    return reply({"repairs": repairs})
+
+
 def draft_from_passages(recorded: Recorded) -> Reply:
     text = recorded.text()
     passages = _PASSAGE.findall(text)
+    if "Sentences to fix:" in text:
+        return _repairs(text, passages)
     if not passages:
         return reply({"sentences": []})
     planted = PLANTED in text
@@ -35,7 +51,7 @@ def draft_from_passages(recorded: Recorded) -> Reply:
         spans = split_sentences(body)
         if not spans:
             continue
-        cited = passages[0][0] if planted else pid
+        cited = passages[0][0] if planted else passages[i - 1][0] if i % 3 == 2 else pid
         sentences.append({"text": spans[0].text, "passage_ids": [cited],
                           "section": "summary" if i == 0 else "body"})
     return reply({"sentences": sentences})

@@ -4,6 +4,7 @@ prompt regression with a one-line message, the HTML report opened in headless Ch
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, object
     env = {"OPENAI_BASE_URL": stub.base_url, "OPENAI_API_KEY": "test",
            "DIGEST_HOME": str(folder / "home")}
     result = runner.invoke(app, ["eval", "run", str(suite), "-o", str(folder / "out"),
-                                 "--fail-under", "citation_recall=0.9"], env=env)
+                                 "--fail-under", "citation_recall=0.5"], env=env)
     yield folder, result
     stub.close()
 
@@ -105,4 +106,5 @@ def test_html_report_charts_and_drill_down(page: DevTools) -> None:
                     " return {x: r.left + 5, y: r.top + 5}; })()")
     page.send("Input.dispatchMouseEvent", type="mouseMoved", x=box["x"], y=box["y"])
     assert page.eval(f"getComputedStyle({tip}).display") == "block"  # evidence on hover
-    assert "[1]" in page.eval(f"{tip}.innerText")
+    shown = page.eval(f"{tip}.innerText")
+    assert shown.startswith("unsupported (p=") and re.search(r"\n\[\d\] \w", shown)
