@@ -7,6 +7,7 @@ Anything after ``eval`` that is not a subcommand name is taken as the digest to 
 
 from __future__ import annotations
 
+import io
 import math
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from digest import app as composition
@@ -22,6 +24,7 @@ from digest.errors import ConfigError
 from digest.evaluate.report import render
 from digest.evaluate.run import evaluate_digest
 from digest.judges.base import Judge
+from digest.render.output import write_atomic
 
 DEFAULT_COMMAND = "check"
 
@@ -145,12 +148,13 @@ def _emit(rendered: Any, output: Path | None) -> None:
         else:
             out.print(rendered)
         return
-    if isinstance(rendered, str):
-        output.write_text(rendered, encoding="utf-8")
-    else:
-        with output.open("w", encoding="utf-8") as handle:
-            Console(file=handle, width=160, color_system=None).print(rendered)
-    console.print(f"wrote {output}")
+    if not isinstance(rendered, str):
+        buffer = Console(file=io.StringIO(), width=160, color_system=None)
+        buffer.print(rendered)
+        rendered = buffer.file.getvalue()  # type: ignore[attr-defined]
+    with guard():  # render.output: atomic, regular files only, errors as one line
+        write_atomic(output, rendered)
+    console.print(f"wrote {escape(str(output))}")
 
 
 @eval_app.command("bench")
@@ -171,10 +175,8 @@ def bench_cmd(
 ) -> None:
     """Measure a judge on labelled claims: ROC AUC, balanced accuracy, claims/s."""
     with guard():
-        try:
-            from digest.judges.bench import run_bench
-        except ImportError as exc:
-            raise ConfigError(f"the judge bench is not installed ({exc})") from exc
+        from digest.judges.bench import run_bench  # our own module: no import guard
+
         name = f"{judge.partition(':')[0]}:{model}" if model else judge  # the bench's spelling
         result = run_bench(file, judge=name, settings=load_settings(ctx), limit=limit)
     if json_output:
