@@ -22,6 +22,7 @@ Section = Literal["summary", "body", "differences"]
 WRITER_LABELS = {
     "extractive": "extractive writer (offline; every sentence quoted verbatim from its source)",
     "llm": "LLM writer",
+    "none": "digest tool (nothing in the window to summarise, so no writer ran)",
 }
 
 

@@ -137,11 +137,12 @@ def _locked_run(
     )
     append_record(project.runs_file, record)
     _remove_stale_temps(project.output_dir)
+    progress = [record]  # what _work had counted when it failed (issue 14: not "0 articles")
     try:
         result = _work(project, store, fetcher, writer, window, record, records,
-                       ingest_options, fault or (lambda stage: None), verify)
+                       ingest_options, fault or (lambda stage: None), verify, progress)
     except BaseException as exc:  # record the failure, then let it propagate unchanged
-        failed = record.model_copy(update={
+        failed = progress[-1].model_copy(update={
             "event": "end", "outcome": "failed", "error": f"{type(exc).__name__}: {exc}",
             "duration_s": round(time.monotonic() - clock, 3),
         })
@@ -160,6 +161,7 @@ def _work(
     project: Project, store: Store, fetcher: Fetcher | None, writer: Writer,
     window: Window, record: RunRecord, records: list[RunRecord],
     ingest_options: IngestOptions | None, fault: Fault, verify: VerifyOptions | None = None,
+    progress: list[RunRecord] | None = None,
 ) -> DailyResult:
     report = IngestReport()
     if not window.backfill and project.sources:
@@ -183,6 +185,8 @@ def _work(
     chosen, missing = select_stories(stories, project.stories, topic_vectors=topic_vectors)
     missing = missing if stories else list(project.topics)
     record = record.model_copy(update={"articles": len(articles), "stories": len(chosen)})
+    if progress is not None:
+        progress.append(record)
     fault("grouped")
 
     fingerprint = _fingerprint(project, window, articles, failures, writer, verify)
@@ -236,8 +240,8 @@ def _briefing(
         writer=writer.name, model=writer.model, prompts=writer.prompts, sentences=[], sources=[],
         notes=notes,
     )
-    if not stories:
-        return empty
+    if not stories:  # nothing to summarise: no writer ran, so none is named (issue 14)
+        return empty.model_copy(update={"writer": "none", "model": None, "prompts": {}})
     return write_sections(store, writer, stories, empty, k=project.passages_per_story,
                           since=window.start, until=window.end, verify=verify)
 

@@ -197,8 +197,9 @@ def fewest_citations(text: str, ids: list[str], texts: dict[str, str], *,
     """At most :data:`MAX_CITATIONS` of ``ids`` (ALCE's convention), in the model's order.
 
     Over the cap, the passages sharing the most words with ``text`` stay. With
-    ``overlapping`` (a piece of a split item) only passages sharing a word with it stay, or the
-    best one when none does, so a piece never cites a passage about another piece.
+    ``overlapping`` (a piece of a split item) only passages sharing at least half as many words
+    with it as the best one stay (the best one when none shares any), so a piece does not cite
+    a passage that is about another piece.
     """
     ids = list(dict.fromkeys(ids))
     if len(ids) <= MAX_CITATIONS and not overlapping:
@@ -206,8 +207,8 @@ def fewest_citations(text: str, ids: list[str], texts: dict[str, str], *,
     words = _words(text)
     overlap = {i: len(words & _words(texts[i])) for i in ids}
     ranked = sorted(ids, key=lambda i: -overlap[i])
-    if overlapping:
-        ranked = [i for i in ranked if overlap[i] > 0] or ranked[:1]
+    if overlapping:  # keep passages about as related as the best one ("last" alone is not)
+        ranked = [i for i in ranked if overlap[i] * 2 >= overlap[ranked[0]] > 0] or ranked[:1]
     chosen = set(ranked[:MAX_CITATIONS])
     return [i for i in ids if i in chosen]
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from openai_stub import OpenAIStub, Recorded, error, reply, slow
+from openai_stub import PROFILES, OpenAIStub, Recorded, error, reply, slow
 from typer.testing import CliRunner
 
 from digest.cli import app
@@ -52,7 +52,7 @@ def test_cli_writes_a_cited_digest_with_usage_and_the_chosen_model(
     assert len(shown) == len(sidecar["passages"]) >= 2
     assert sidecar["writer"] == "llm" and sidecar["model"] == "qwen2.5:7b"
     assert sidecar["usage"] == {"prompt_tokens": 2000, "completion_tokens": 150, "requests": 1,
-                                "estimated_cost_usd": None}
+                                "estimated_cost_usd": None, "output_mode": "json_schema"}
     assert all(s["citations"] for s in sidecar["sentences"])
     text = request.messages[1]["content"]
     for p in sidecar["passages"]:  # opaque ids only: no store ids, URLs or source numbers
@@ -117,6 +117,38 @@ def test_cli_sums_usage_over_retries_and_repairs(
     usage = json.loads(out.with_suffix(".json").read_text())["usage"]
     cost = estimate_cost("gpt-4o-mini", 3000, 170)
     assert usage == {"prompt_tokens": 3000, "completion_tokens": 170, "requests": 3,
-                     "estimated_cost_usd": cost}
+                     "estimated_cost_usd": cost, "output_mode": "json_schema"}
     assert "3 request(s), 3000 prompt + 170 completion tokens" in out.read_text()
     assert "The summit was cancelled." not in out.read_text()
+
+
+def test_cli_against_llama_cpp_python_falls_back_to_json_object_and_records_it(
+    corpus_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server of issue 14: json_schema answered with HTTP 500 naming response_format."""
+    with OpenAIStub(cite_every_passage, PROFILES["llama-cpp-python"]) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        model = server.profile.models[0]
+        out = tmp_path / "out.md"
+        result = brief(corpus_store_path, out, "Putin arrival in China", "--model", model)
+        assert result.exit_code == 0, result.output
+        kinds = [r.body["response_format"]["type"] for r in server.requests]
+    assert kinds == ["json_schema", "json_object"]  # the capability error was not retried
+    assert json.loads(out.with_suffix(".json").read_text())["usage"]["output_mode"] == \
+        "json_object"
+
+
+def test_cli_refuses_a_model_the_server_does_not_serve(
+    corpus_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with OpenAIStub(cite_every_passage, PROFILES["lists-models"]) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        out = tmp_path / "out.md"
+        result = brief(corpus_store_path, out, "Putin arrival in China",
+                       "--model", "no-such-model-xyz")
+        assert server.requests == []
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "model 'no-such-model-xyz' is not served" in message
+    assert "available: llama3.1:8b, qwen2.5:7b" in message and "Traceback" not in message
+    assert list(tmp_path.glob("out*")) == []
