@@ -178,21 +178,34 @@ class _Verifier:
             item.joint = judged
 
     def precision(self, items: list[_Item]) -> None:
-        """Singles for multi-citation sentences; drop a citation the others do without."""
+        """Singles for multi-citation sentences; drop a citation the others do without.
+
+        Each round batches one "without this citation" check per sentence (the first citation
+        that does not support the sentence alone), so LLM judges run them concurrently.
+        """
         multi = [i for i in items if len(i.passages) > 1 and self.passes(i)]
         pairs = [(i, p) for i in multi for p in i.passages]
         for (item, passage), judged in zip(
                 pairs, self.batch([(i.draft.text, [p]) for i, p in pairs]), strict=True):
             item.singles[passage.id] = judged
-        for item in multi:
-            for passage in list(item.passages):
-                if len(item.passages) == 1 or self.ok(item.singles[passage.id]):
-                    continue
-                rest = [p for p in item.passages if p.id != passage.id]
-                [without] = self.batch([(item.draft.text, rest)])
+        tried: set[tuple[int, str]] = set()
+        while True:
+            trials = []
+            for item in multi:
+                weak = next((p for p in item.passages if len(item.passages) > 1
+                             and (item.index, p.id) not in tried
+                             and not self.ok(item.singles[p.id])), None)
+                if weak is not None:
+                    tried.add((item.index, weak.id))
+                    trials.append((item, weak, [p for p in item.passages if p.id != weak.id]))
+            if not trials:
+                return
+            for (item, weak, rest), without in zip(
+                    trials, self.batch([(i.draft.text, rest) for i, _, rest in trials]),
+                    strict=True):
                 if self.ok(without):
                     item.passages = rest
-                    item.dropped_citations.append(passage.id)
+                    item.dropped_citations.append(weak.id)
                     item.joint = without
 
     def ok(self, judged: Judgement) -> bool:
