@@ -113,8 +113,10 @@ def _env(autoescape: bool) -> jinja2.Environment:
 
 
 def _md_cell(text: str) -> str:
-    """Table cells hold untrusted text (variant names, messages): no pipes, no line breaks."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Table cells hold untrusted text (variant names, messages): no pipes, no line breaks, no
+    raw HTML (Markdown passes it through)."""
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def render_suite_markdown(result: SuiteResult) -> str:

@@ -149,6 +149,8 @@ def test_reports_escape_untrusted_names() -> None:
     markdown = render_suite_markdown(result)
     assert "| metric | a | b\\|x |" in markdown  # a pipe in a name cannot add a column
     assert "| citation recall (ALCE) | 0.950 [0.850, 1.050] n=3 |" in markdown
-    html = render_suite_html(result.model_copy(update={"suite": "<script>x</script>"}))
+    hostile = result.model_copy(update={"suite": "<script>x</script>"})
+    assert "&lt;script&gt;x" in render_suite_markdown(hostile)
+    html = render_suite_html(hostile)
     assert "<script>x" not in html and "&lt;script&gt;x" in html
     assert html.count('class="bar"') == 2  # one bar per variant for the one measured metric

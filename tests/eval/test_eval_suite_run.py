@@ -159,3 +159,26 @@ def test_limit_and_changed_prompt_rebuild_only_what_changed(
                        ("llm", "news/bridge"), ("llm-planted", "news/bridge"),
                        ("llm-verify", "news/bridge")}
     assert not math.isnan(both.variants[0].metrics["citation_recall"].mean)
+
+
+def test_folder_and_store_inputs_are_fingerprinted_by_content(tmp_path: Path, store) -> None:
+    from digest.evaluate.suite_config import CorpusSpec
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: A\n---\nThe port reopened on Monday.\n",
+                                 encoding="utf-8")
+    specs = [CorpusSpec(name="f", folder=folder, topic="port"), CorpusSpec(name="s", store=True)]
+
+    def inputs() -> list:
+        return expand_corpora(specs, open_store=lambda name: store, user_store=lambda: store,
+                              work=tmp_path)
+
+    before = {i.id: i.fingerprint for i in inputs()}
+    built = inputs()[0].open_store()  # the folder ingested into its own collection
+    assert [a.title for a in built.articles()] == ["A"]
+    after_ingest = {i.id: i.fingerprint for i in inputs()}
+    assert after_ingest["f"] == before["f"] and after_ingest["s"] != before["s"]
+    (folder / "a.md").write_text("---\ntitle: A\n---\nThe port closed on Monday.\n",
+                                 encoding="utf-8")
+    assert inputs()[0].fingerprint != before["f"]
