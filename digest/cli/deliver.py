@@ -13,7 +13,7 @@ from rich.markup import escape
 from digest import app as composition
 from digest.cli.common import app, console, guard, load_settings, out
 from digest.cli.daily import ConfigOption, _parse_day, _project
-from digest.daily.deliver import deliver, latest_day, project_lock
+from digest.daily.deliver import deliver, pick_day, project_lock
 from digest.daily.runs import Delivery
 
 _STYLE = {"sent": "green", "failed": "red", "skipped": "dim", "dry-run": "cyan"}
@@ -57,7 +57,7 @@ def deliver_cmd(
             console.print("no [[deliver]] targets in the project file; nothing to do",
                           markup=False)
             return
-        chosen = _parse_day(day) or latest_day(project)
+        chosen = pick_day(project, _parse_day(day))
         settings = load_settings(ctx, store=project.store)
         with composition.build_http(settings) as http, project_lock(project):
             results = deliver(project, [chosen], now=datetime.now(UTC), env=os.environ,

@@ -62,11 +62,14 @@ def undelivered(project: Project) -> list[Delivery]:
                   key=lambda d: (d.digest_date, d.target))
 
 
-def latest_day(project: Project) -> date:
+def pick_day(project: Project, day: date | None) -> date:
+    """``day`` if its digest exists, else (``None``) the newest digest; a ConfigError if none."""
     days = digest_days(project.output_dir)
+    if day is not None and day not in days:
+        raise ConfigError(f"no digest for {day} in {project.output_dir}")
     if not days:
         raise ConfigError(f"no digest in {project.output_dir} yet; run `digest daily` first")
-    return days[-1]
+    return day or days[-1]
 
 
 @contextmanager

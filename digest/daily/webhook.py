@@ -123,7 +123,7 @@ def post(target: WebhookTarget, payload: dict[str, Any], env: Mapping[str, str],
             raise _Transient(type(exc).__name__ + ": " + str(exc).replace(url, "URL")) from exc
         if response.status_code == 429 or response.status_code >= 500:
             raise _Transient(f"HTTP {response.status_code}", _retry_after(response))
-        if response.status_code >= 400:
+        if not response.is_success:  # 3xx too: redirects are not followed (the URL is a secret)
             body = " ".join(response.text.split())[:200]
             raise DeliveryError(f"{where}: HTTP {response.status_code} {body}",
                                 attempts=attempts)

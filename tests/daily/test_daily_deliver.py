@@ -117,13 +117,16 @@ def test_an_updated_digest_is_resent_only_to_targets_that_ask_for_updates(
 
 
 @pytest.mark.slow
-def test_a_client_error_is_not_retried(three_days: Daily) -> None:
+@pytest.mark.parametrize("status", [404, 302])
+def test_a_client_error_or_redirect_is_a_failure_without_retries(
+    three_days: Daily, status: int
+) -> None:
     _hook(three_days)
-    with HookServer([404]) as server, httpx.Client() as http:
+    with HookServer([status]) as server, httpx.Client() as http:
         results = deliver(three_days.project, [DAY3], now=evening(DAY3),
                           env={"CHAT_HOOK": server.url}, http=http)
     assert [(r.status, r.attempts) for r in results] == [("failed", 1)]
-    assert "HTTP 404" in results[0].detail and len(server.bodies) == 1
+    assert f"HTTP {status}" in results[0].detail and len(server.bodies) == 1
 
 
 def test_a_missing_secret_is_a_recorded_failure_and_dry_run_sends_nothing(

@@ -53,6 +53,8 @@ def test_unknown_target_and_no_targets_are_one_line_messages(three_days: Daily) 
     unknown = _cli(three_days, "deliver", "--to", "nope")
     assert unknown.exit_code == 2
     assert "no delivery target named 'nope' in the project file (targets: site)" in unknown.output
+    missing = _cli(three_days, "deliver", "--date", "2026-01-01")
+    assert missing.exit_code == 2 and "no digest for 2026-01-01 in " in missing.output
 
 
 def test_daily_delivers_after_writing_and_dry_run_only_reports(three_days: Daily) -> None:
