@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from digest.app import build_embedder
 from digest.cli import app
 from digest.config import Settings
-from digest.errors import EmbeddingMismatchError
+from digest.errors import EmbeddingMismatchError, LLMError
+from digest.ingest.embed import OpenAIEmbedder
 from digest.store import Store, open_client
 
 DIM = 8
@@ -30,14 +31,27 @@ def _vector(text: str) -> list[float]:
     return np.random.default_rng(seed).normal(size=DIM).tolist()
 
 
+FAILURES: list[int] = []  # statuses the server answers before serving (set per test)
+
+
 @pytest.fixture
 def embedding_server() -> Iterator[tuple[str, list[dict]]]:
     requests: list[dict] = []
+    FAILURES.clear()
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 (http.server API)
             body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-            requests.append({"path": self.path, "body": body, "auth": self.headers.get("authorization")})
+            requests.append({"path": self.path, "body": body,
+                             "auth": self.headers.get("authorization")})
+            if FAILURES:
+                raw = json.dumps({"error": {"message": "scripted failure"}}).encode()
+                self.send_response(FAILURES.pop(0))
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+                return
             inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
             payload = {
                 "object": "list",
@@ -100,3 +114,30 @@ def test_ingest_with_openai_embeddings_then_minilm_query_is_refused(
     refused = CliRunner().invoke(app, ["--store", str(store_dir), "sources"])
     assert refused.exit_code == 2
     assert "reindex" in refused.output
+
+
+def _embedder(url: str, attempts: int = 3) -> OpenAIEmbedder:
+    from digest.app import build_openai_client
+
+    client = build_openai_client(Settings(openai_api_key="sk-test", openai_base_url=url))
+    return OpenAIEmbedder(client, "text-embedding-3-small", max_attempts=attempts, backoff=0.01)
+
+
+def test_openai_embedder_retries_transient_errors(embedding_server) -> None:
+    url, requests = embedding_server
+    FAILURES.extend([503, 429])
+    assert _embedder(url).embed(["alpha"]).shape == (1, DIM)
+    assert len(requests) == 3
+
+
+def test_openai_embedder_gives_up_with_one_line_and_does_not_retry_a_bad_key(
+    embedding_server,
+) -> None:
+    url, requests = embedding_server
+    FAILURES.extend([503, 503])
+    with pytest.raises(LLMError, match="embedding with text-embedding-3-small failed 2 attempts"):
+        _embedder(url, attempts=2).embed(["alpha"])
+    FAILURES[:] = [401]
+    with pytest.raises(LLMError, match="check OPENAI_API_KEY") as caught:
+        _embedder(url).embed(["alpha"])
+    assert len(requests) == 3 and "\n" not in str(caught.value)
