@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from daily_helpers import DAYS, Daily, evening
 from deliver_helpers import add_targets, file_hashes
+from filelock import FileLock
 from typer.testing import CliRunner
 
 from digest.cli import app
@@ -70,3 +71,11 @@ def test_daily_delivers_after_writing_and_dry_run_only_reports(three_days: Daily
     assert "2026-05-20 → site (archive): sent: archive of 3 day(s)" in done.output
     assert (three_days.project.output_dir / "index.html").is_file()
     assert undelivered(three_days.project) == []
+
+
+def test_deliver_waits_for_no_one_while_a_daily_run_holds_the_lock(three_days: Daily) -> None:
+    add_targets(three_days.root, SITE)
+    with FileLock(str(three_days.project.lock_file), timeout=0):
+        busy = _cli(three_days, "deliver")
+    assert busy.exit_code == 3 and "nothing was sent" in busy.output
+    assert not ledger_file(three_days.project).exists()
