@@ -23,6 +23,7 @@ def sha256(path: Path) -> str:
 
 
 def export(checkpoint: Path, out: Path, *, max_len: int = 128) -> Path:
+    import onnx
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -48,8 +49,16 @@ def export(checkpoint: Path, out: Path, *, max_len: int = 128) -> Path:
         opset_version=17,
         dynamo=False,
     )
+    # Plain ONNX ops only (no onnxruntime-specific fused kernels): fusing attention/LayerNorm
+    # with onnxruntime.transformers measured no faster here (57 ms CPU per pair either way).
     int8 = out / "model.onnx"
-    quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8, per_channel=True)
+    quantize_dynamic(
+        str(fp32),
+        str(int8),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
     fp32.unlink()
     shutil.copy(base_dir() / "tokenizer.json", out / "tokenizer.json")
     manifest_path = out / "manifest.json"

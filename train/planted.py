@@ -37,11 +37,18 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "seeds" / "corpus"
 PER_ARTICLE = 6  # body sentences taken from each article
 
-_PLACES = {"Tianjin": "Beijing", "Beijing": "Tianjin", "Moscow": "Shanghai", "Shanghai": "Moscow",
-           "China": "Russia", "Russia": "China"}
+_PLACES = {
+    "Tianjin": "Beijing",
+    "Beijing": "Tianjin",
+    "Moscow": "Shanghai",
+    "Shanghai": "Moscow",
+    "China": "Russia",
+    "Russia": "China",
+}
 _PEOPLE = {"Putin": "Xi", "Xi": "Putin", "Trump": "Putin", "Polin": "Lavrov"}
-_MONTHS = ("January February March April May June July August September October November "
-           "December").split()
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
 _DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 _AUX = re.compile(r"\b(will|would|is|was|were|are|has|had|have|could|did)\b(?! not\b)")
 _INVENTED = (
@@ -109,16 +116,20 @@ def article_body(path: Path) -> str:
         return raw.split("---", 2)[2].strip() if raw.startswith("---") else raw
     if path.suffix == ".jsonl":
         rows = [json.loads(line) for line in raw.splitlines() if line.strip()]
-        return "\n\n".join(str(r.get("text") or r.get("body") or r.get("content") or "")
-                           for r in rows)
+        return "\n\n".join(
+            str(r.get("text") or r.get("body") or r.get("content") or "") for r in rows
+        )
     body = re.sub(r"(?s)<(script|style|head)[^>]*>.*?</\1>", " ", raw)
     body = re.sub(r"</p>|<br\s*/?>", "\n\n", body)
     return re.sub(r"[ \t]+", " ", re.sub(r"<[^>]+>", " ", body)).strip()
 
 
 def corpus() -> list[tuple[str, str]]:
-    return [(p.name, article_body(p)) for p in sorted(CORPUS.iterdir())
-            if p.suffix in (".md", ".jsonl", ".html")]
+    return [
+        (p.name, article_body(p))
+        for p in sorted(CORPUS.iterdir())
+        if p.suffix in (".md", ".jsonl", ".html")
+    ]
 
 
 def briefing(articles: list[tuple[str, str]]) -> list[tuple[str, int]]:
@@ -150,8 +161,12 @@ def run(judge_name: str) -> dict:
     articles = corpus()
     sentences = briefing(articles)
     kinds: dict[str, Callable[[str], str | None]] = {
-        "place": _swap(_PLACES), "person": _swap(_PEOPLE), "month": _month,
-        "weekday": _weekday, "number": _number, "negation": _negation,
+        "place": _swap(_PLACES),
+        "person": _swap(_PEOPLE),
+        "month": _month,
+        "weekday": _weekday,
+        "number": _number,
+        "negation": _negation,
     }
     results: dict[str, dict] = {}
     started, calls = time.perf_counter(), 0
@@ -177,8 +192,11 @@ def run(judge_name: str) -> dict:
         altered = _invented(n)(sentence)
         if altered:
             verdict("invented", altered, source, sentence)
-        wrong = [j for j, (_, text) in enumerate(articles)
-                 if j != source and _cover(sentence, text) < 0.5]
+        wrong = [
+            j
+            for j, (_, text) in enumerate(articles)
+            if j != source and _cover(sentence, text) < 0.5
+        ]
         if wrong:
             verdict("wrong source", sentence, wrong[n % len(wrong)], sentence)
     seconds = time.perf_counter() - started
@@ -187,21 +205,77 @@ def run(judge_name: str) -> dict:
         "threshold": judge.threshold,
         "sentences": len(sentences),
         "calls_per_s": round(calls / seconds, 1),
-        "kinds": {k: {"n": v["n"], "caught" if k != "untouched" else "false_alarms": v["flagged"],
-                      "rate": round(v["flagged"] / v["n"], 3), "misses": v["examples"]}
-                  for k, v in results.items()},
+        "kinds": {
+            k: {
+                "n": v["n"],
+                "caught" if k != "untouched" else "false_alarms": v["flagged"],
+                "rate": round(v["flagged"] / v["n"], 3),
+                "misses": v["examples"],
+            }
+            for k, v in results.items()
+        },
     }
     return summary
+
+
+def passages(text: str, words: int = 150) -> list[str]:
+    """An article cut into passages of about ``words`` words at sentence ends (like chunks)."""
+    out, current = [], []
+    for a, b in split_windows_sentences(text):
+        current.append(text[a:b])
+        if sum(len(s.split()) for s in current) >= words:
+            out.append(" ".join(current))
+            current = []
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
+def speed(judge_name: str, repeat: int = 2) -> dict:
+    """Claims/s with three cited passages each: the sentence's own passage and two others."""
+    from digest.config import Settings
+    from digest.judges import get_judge
+
+    judge = get_judge(judge_name, Settings())
+    articles = corpus()
+    chunks = [passages(text) for _, text in articles]
+    items = []
+    for n, (sentence, source) in enumerate(briefing(articles)):
+        own = next((c for c in chunks[source] if sentence in c), chunks[source][0])
+        others = [chunks[(source + k) % len(chunks)][n % 2] for k in (3, 7)]
+        items.append((sentence, [own, *others]))
+    judge.judge(*items[0])  # load and warm up
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for claim, sources in items:
+            judge.judge(claim, sources)
+    one = time.perf_counter() - started
+    many = getattr(judge, "judge_many", None)
+    batched = None
+    if many is not None:
+        started = time.perf_counter()
+        for _ in range(repeat):
+            many(items)
+        batched = round(repeat * len(items) / (time.perf_counter() - started), 1)
+    return {
+        "claims": len(items) * repeat,
+        "claims_per_s": round(repeat * len(items) / one, 1),
+        "claims_per_s_batched": batched,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--judge", default="trained")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--speed", action="store_true", help="only claims/s, 3 passages each")
     args = parser.parse_args()
+    if args.speed:
+        print(json.dumps(speed(args.judge)))  # noqa: T201
+        return
     summary = run(args.judge)
-    print(f"judge {summary['judge']} threshold {summary['threshold']:.3f}, "  # noqa: T201
-          f"{summary['sentences']} sentences, {summary['calls_per_s']} calls/s")
+    head = f"judge {summary['judge']} threshold {summary['threshold']:.3f}, "
+    print(head + f"{summary['sentences']} sentences, {summary['calls_per_s']} calls/s")  # noqa: T201
     for kind, row in summary["kinds"].items():
         label = "false alarms" if kind == "untouched" else "caught"
         print(f"{kind:<13} {row['n']:>4}  {label} {100 * row['rate']:5.1f} %")  # noqa: T201

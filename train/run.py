@@ -84,10 +84,14 @@ def build_pairs(args: argparse.Namespace) -> tuple[Path, Path]:
 HUMAN = ("summedits", "cliff")  # human-labelled kinds
 
 
-def balance(pairs: list[P.Pair], n: int, positive_share: float, seed: int) -> list[P.Pair]:
-    """``n`` pairs with about ``positive_share`` positives; human-labelled rows all kept."""
+def balance(
+    pairs: list[P.Pair], n: int, positive_share: float, human_share: float, seed: int
+) -> list[P.Pair]:
+    """``n`` pairs: up to ``human_share`` human-labelled rows, the rest synthetic with about
+    ``positive_share`` positives."""
     rng = random.Random(seed)
     human = [p for p in pairs if p.kind in HUMAN]
+    human = rng.sample(human, min(len(human), int(n * human_share)))
     pos = [p for p in pairs if p.label == 1 and p.kind not in HUMAN]
     neg = [p for p in pairs if p.label == 0 and p.kind not in HUMAN]
     room = max(0, n - len(human))
@@ -195,7 +199,9 @@ def train(args: argparse.Namespace, train_path: Path, val_path: Path) -> Path:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     tok = tokenizer(args.max_len)
-    pairs = balance(P.load(train_path), args.examples, args.positive_share, args.seed)
+    pairs = balance(
+        P.load(train_path), args.examples, args.positive_share, args.human_share, args.seed
+    )
     val_all = P.load(val_path)
     val = random.Random(args.seed).sample(val_all, min(args.val_size, len(val_all)))
     order = batches(pairs, tok, args.batch_size, args.seed)
@@ -305,14 +311,15 @@ def main(argv: list[str] | None = None) -> None:
         help="only cliff_goyal21_sentences.jsonl is read from here",
     )
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--examples", type=int, default=14000)
+    parser.add_argument("--examples", type=int, default=9000)
     parser.add_argument("--positive-share", type=float, default=0.4)
+    parser.add_argument("--human-share", type=float, default=0.3)
     parser.add_argument("--summedits-repeat", type=int, default=1)
     parser.add_argument("--cliff-repeat", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--max-len", type=int, default=128)
     parser.add_argument("--lr", type=float, default=5e-5)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--val-size", type=int, default=1500)
     parser.add_argument("--checkpoint-minutes", type=float, default=4.0)
     parser.add_argument(

@@ -1,0 +1,129 @@
+"""The trained judge: evidence-window selection, and the shipped int8 ONNX cross-encoder.
+
+The model tests load the files shipped in ``digest/judges/model/`` (sha256-pinned) and check
+that a handful of made-up pairs are ranked the right way: the faithful sentence above the same
+sentence with a swapped city, a changed date, a swapped person or an added negation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from digest.errors import ModelFileError
+from digest.judges import trained as tr
+from digest.judges.features import split_windows_sentences
+
+ARTICLE = (
+    "Russian President Vladimir Putin arrived in the northern Chinese port city of Tianjin on "
+    "Tuesday, May 19, to a red-carpet reception. He was greeted by a senior Chinese delegation "
+    "and a military honor guard. The Kremlin said Mr. Putin would hold meetings in Tianjin "
+    "before traveling to Beijing, where formal talks with Mr. Xi are scheduled. Trade between "
+    "the two countries reached $245 billion last year. Analysts expect an agreement on the "
+    "Power of Siberia 2 pipeline."
+)
+OTHER = "Stocks in Tokyo fell 2 percent on Friday. The yen rose against the dollar."
+
+
+# -- windows -----------------------------------------------------------------------------------
+def test_best_window_holds_the_claim_and_offsets_are_exact() -> None:
+    spans = tr.select_windows("Trade reached $245 billion last year.", [OTHER, ARTICLE], k=3)
+    assert spans and spans[0].source == 1
+    best = ARTICLE[spans[0].start : spans[0].end]
+    assert best.startswith("Trade between") and best.endswith("last year.")
+    assert spans[0].cover == max(s.cover for s in spans)
+    for s in spans:
+        text = [OTHER, ARTICLE][s.source][s.start : s.end]
+        assert text == text.strip() and text[-1] in ".!?"
+
+
+def test_windows_span_at_most_three_sentences_and_k_is_respected() -> None:
+    claim = "Putin was greeted by a delegation in Tianjin before talks with Xi in Beijing."
+    spans = tr.select_windows(claim, [ARTICLE], k=2)
+    assert len(spans) == 2
+    for s in spans:
+        assert 1 <= len(split_windows_sentences(ARTICLE[s.start : s.end])) <= 3
+    # the two windows are not one inside the other with no better cover
+    a, b = spans
+    assert not (a.start <= b.start and b.end <= a.end and a.cover >= b.cover)
+
+
+def test_a_claim_spread_over_two_sentences_gets_a_two_sentence_window() -> None:
+    claim = "Putin arrived in Tianjin and was greeted by a military honor guard."
+    best = tr.select_windows(claim, [ARTICLE], k=1)[0]
+    text = ARTICLE[best.start : best.end]
+    assert "arrived" in text and "honor guard" in text
+
+
+def test_no_sources_no_windows() -> None:
+    assert tr.select_windows("Anything at all here.", ["", "   "]) == []
+    assert tr.select_windows("Anything at all here.", []) == []
+
+
+def test_citation_markers_are_removed_from_the_claim() -> None:
+    assert tr.clean_claim("Putin arrived in Tianjin [1, 3].") == "Putin arrived in Tianjin."
+    assert tr.clean_claim("He spoke [2] and left [4].") == "He spoke and left."
+
+
+# -- the shipped model -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def judge() -> tr.TrainedJudge:
+    return tr.TrainedJudge()
+
+
+def test_shipped_files_match_their_sha256() -> None:
+    model, tokenizer = tr.model_files()
+    assert hashlib.sha256(model.read_bytes()).hexdigest() == tr.MODEL_SHA256
+    assert hashlib.sha256(tokenizer.read_bytes()).hexdigest() == tr.TOKENIZER_SHA256
+    assert model.stat().st_size < 36 * 2**20  # int8: fits the ~35 MB budget
+
+
+def test_a_changed_file_is_refused(tmp_path) -> None:  # noqa: ANN001
+    model, tokenizer = tr.model_files()
+    (tmp_path / "model.onnx").write_bytes(model.read_bytes()[:-1] + b"\0")
+    (tmp_path / "tokenizer.json").write_bytes(tokenizer.read_bytes())
+    with pytest.raises(ModelFileError, match="sha256"):
+        tr.model_files(tmp_path)
+
+
+def test_logits_one_per_pair_in_any_batch(judge: tr.TrainedJudge) -> None:
+    pairs = [("Putin arrived in Tianjin.", ARTICLE), ("Stocks fell.", OTHER), ("x", "y")]
+    logits = judge._encoder.logits(pairs)
+    assert logits.shape == (3,) and logits.dtype == np.float32 and np.isfinite(logits).all()
+    one = judge._encoder.logits(pairs[:1])
+    assert abs(float(one[0]) - float(logits[0])) < 1e-3  # padding does not change a score
+    assert judge._encoder.logits([]).shape == (0,)
+
+
+FAITHFUL = "Putin arrived in Tianjin on Tuesday, May 19, to a red-carpet reception."
+ALTERED = {
+    "city": "Putin arrived in Beijing on Tuesday, May 19, to a red-carpet reception.",
+    "month": "Putin arrived in Tianjin on Tuesday, June 19, to a red-carpet reception.",
+    "person": "Xi arrived in Tianjin on Tuesday, May 19, to a red-carpet reception.",
+    "negation": "Putin did not arrive in Tianjin on Tuesday, May 19.",
+    "number": "Trade between the two countries reached $345 billion last year.",
+    "other story": "The yen rose against the dollar after the Tokyo summit.",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ALTERED))
+def test_faithful_sentence_outranks_each_altered_one(judge: tr.TrainedJudge, kind: str) -> None:
+    good = judge.judge(FAITHFUL, [ARTICLE]).probability
+    bad = judge.judge(ALTERED[kind], [ARTICLE]).probability
+    assert good > bad, (kind, good, bad)
+    assert good >= judge.threshold
+
+
+def test_judgement_points_at_the_supporting_sentence(judge: tr.TrainedJudge) -> None:
+    j = judge.judge(
+        "Trade between the two countries reached $245 billion last year [2].", [OTHER, ARTICLE]
+    )
+    assert j.source == 1 and "245 billion" in ARTICLE[j.start : j.end]
+    assert j.probability >= judge.threshold
+
+
+def test_empty_inputs_are_unsupported(judge: tr.TrainedJudge) -> None:
+    assert judge.judge("", [ARTICLE]).probability == 0.0
+    assert judge.judge("Putin arrived.", ["  "]).probability == 0.0
