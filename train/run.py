@@ -46,7 +46,8 @@ def build_pairs(args: argparse.Namespace) -> tuple[Path, Path]:
     rng = random.Random(args.seed)
     clusters = list(P.read_jsonl(args.traindata / "neus_train_clusters.jsonl"))
     rng.shuffle(clusters)
-    val_clusters, train_clusters = clusters[:150], clusters[150:]
+    n_val = min(150, len(clusters) // 5)  # 150 of the 2,452 stories
+    val_clusters, train_clusters = clusters[:n_val], clusters[n_val:]
     neus_train = P.neus_pairs(train_clusters, random.Random(args.seed + 1))
     neus_val = P.neus_pairs(val_clusters, random.Random(args.seed + 2))
 
@@ -242,7 +243,8 @@ def train(args: argparse.Namespace, train_path: Path, val_path: Path) -> Path:
     model.train()
     started = last_save = time.monotonic()
     running, seen = 0.0, 0
-    while step < total:
+    stop = min(total, args.max_steps or total)  # the schedule still spans all `total`
+    while step < stop:
         batch = [pairs[i] for i in order[step]]
         ids, mask, types = tensors(batch, tok)
         labels = torch.tensor([float(p.label) for p in batch])
@@ -266,11 +268,7 @@ def train(args: argparse.Namespace, train_path: Path, val_path: Path) -> Path:
                 seen * args.batch_size / max(elapsed, 1e-9),
             )
         timed_out = args.max_minutes and elapsed > args.max_minutes * 60
-        if (
-            time.monotonic() - last_save > args.checkpoint_minutes * 60
-            or step == total
-            or timed_out
-        ):
+        if time.monotonic() - last_save > args.checkpoint_minutes * 60 or step == stop or timed_out:
             _save(
                 {
                     "model": model.state_dict(),
@@ -327,6 +325,12 @@ def main(argv: list[str] | None = None) -> None:
         type=float,
         default=0.0,
         help="stop (checkpointed) after this long; 0 = no limit",
+    )
+    parser.add_argument(
+        "--max-steps",
+        type=int,
+        default=0,
+        help="finish after this many steps (learning-rate schedule unchanged); 0 = all",
     )
     parser.add_argument("--no-export", action="store_true")
     args = parser.parse_args(argv)
