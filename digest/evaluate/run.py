@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from digest.briefing import Briefing
@@ -25,7 +26,14 @@ logger = logging.getLogger(__name__)
 def check_digest(digest: ParsedDigest, sources: ResolvedSources, judge: Judge | None) -> EvalReport:
     """Check every claim sentence of a parsed digest against resolved sources."""
     checker = SentenceChecker(judge=judge, sources=sources, valid=digest.source_numbers)
-    results = [checker.check(s) for s in digest.sentences if s.kind in CLAIM_KINDS]
+    claims = [s for s in digest.sentences if s.kind in CLAIM_KINDS]
+    # Sentences are independent: an LLM judge checks them `concurrency` at a time (issue 8).
+    workers = min(int(getattr(judge, "concurrency", 1) or 1), len(claims))
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(checker.check, claims))
+    else:
+        results = [checker.check(s) for s in claims]
     logger.info("checked %d sentences with %d judge calls", len(results), checker.calls)
     metrics = {metric.name: metric().score(results) for metric in METRICS}
     return EvalReport(

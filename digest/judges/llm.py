@@ -122,6 +122,7 @@ class LLMJudge:
         self.name = f"{config.name}:{config.model}"  # reports name the judge and its model
         self.threshold = config.threshold
         self.meter = UsageMeter()
+        self.concurrency = llm.concurrency  # sentences an eval may check at once
         self._logprobs = True  # until the server says it has none
         self._prompt: Prompt = load_prompt(config.prompt, {"document", "claim"})
         self._decompose: Prompt | None = (

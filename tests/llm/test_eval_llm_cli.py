@@ -75,3 +75,25 @@ def test_calibrate_stores_a_threshold_per_model(env: OpenAIStub, tmp_path: Path)
     stored = json.loads((tmp_path / "home" / "calibration.json").read_text())
     assert stored["llm:m1"]["threshold"] == 0.5 and stored["llm:m1"]["balanced_accuracy"] == 1.0
     assert len(env.requests) == 4
+
+
+def test_eval_checks_the_sentences_of_a_digest_concurrently(
+    env: OpenAIStub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two judge questions must be in flight together: the barrier breaks if calls queue."""
+    import threading
+
+    monkeypatch.setenv("DIGEST_LLM_CONCURRENCY", "2")
+    barrier = threading.Barrier(2, timeout=10)
+
+    def together(request: Recorded) -> Reply:
+        barrier.wait()
+        return yes_if_harbor(request)
+
+    env.responder = together
+    digest, sources = _digest(tmp_path)
+    result = CliRunner().invoke(app, ["eval", str(digest), "--sources", str(sources),
+                                      "--judge", "llm", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    verdicts = [s["verdict"] for s in json.loads(result.stdout)["sentences"]]
+    assert verdicts == ["supported", "unsupported"]
