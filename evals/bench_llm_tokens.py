@@ -50,6 +50,7 @@ from tokenizers import Tokenizer  # noqa: E402
 from digest.briefing import Passage  # noqa: E402
 from digest.ingest.embed import MiniLMEmbedder, minilm_files  # noqa: E402
 from digest.ingest.pipeline import IngestOptions, ingest  # noqa: E402
+from digest.llm import LLM  # noqa: E402
 from digest.models import Hit  # noqa: E402
 from digest.store import Store, date_where, open_client  # noqa: E402
 from digest.write.llm import show_passages, write_llm  # noqa: E402
@@ -124,7 +125,7 @@ def measure(passages: list[Passage], topic: str | None, tokenizer: Tokenizer) ->
     with OpenAIStub(responder=cite_each_article) as stub:
         model = ChatOpenAI(model="gpt-4o-mini", api_key="bench", base_url=stub.base_url,
                            max_retries=0, timeout=30)
-        result = write_llm(passages, topic=topic, chat_model=model)
+        result = write_llm(passages, topic=topic, llm=LLM(model))
         [request] = stub.requests
     completion = json.dumps({"sentences": [
         {"text": d.text, "passage_ids": d.passage_ids, "section": d.section}
