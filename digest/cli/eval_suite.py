@@ -27,7 +27,7 @@ from digest.evaluate.suite_models import InputResult, SuiteResult
 from digest.evaluate.suite_report import render_suite_html, render_suite_markdown
 from digest.evaluate.suite_summary import limit_inputs, run_suite
 from digest.ingest.embed import Embedder
-from digest.render.markdown import write_atomic
+from digest.render.output import write_atomic
 from digest.store import Store
 
 GATE_HELP = "[VARIANT:]METRIC=VALUE; repeatable"
