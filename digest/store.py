@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -31,11 +32,19 @@ from typing import Any
 
 import numpy as np
 
-from digest.errors import EmbeddingMismatchError
+from digest.errors import EmbeddingMismatchError, StoreError
 from digest.filters import ArticleFilter, date_where
 from digest.ingest.embed import Embedder
 from digest.models import Chunk, Hit, StoredArticle
-from digest.store_chroma import ArticleWrite, chroma_errors, create_collection, open_client
+from digest.store_chroma import (
+    ATTEMPTS,
+    PAUSE,
+    ArticleWrite,
+    busy,
+    chroma_errors,
+    create_collection,
+    open_client,
+)
 from digest.store_records import article_meta, chunk_from, chunk_meta, stored_article
 
 logger = logging.getLogger(__name__)
@@ -80,7 +89,8 @@ class Store:
             raise EmbeddingMismatchError(
                 f"collection {name!r} was filled with embedding model {recorded!r} but this "
                 f"run uses {self.embedder.name!r}. Query with `--embeddings` matching the store, "
-                "or re-index it: `digest reindex` (re-embeds every stored chunk with the new model)."
+                "or re-index it: `digest reindex` (re-embeds every stored chunk with the new "
+                "model)."
             )
         return collection
 
@@ -136,8 +146,15 @@ class Store:
         """
         if not items:
             return
-        with chroma_errors():
-            self._write(items)
+        for attempt in range(ATTEMPTS):  # the protocol is idempotent: a retry redoes it whole
+            try:
+                with chroma_errors():
+                    self._write(items)
+                return
+            except StoreError as exc:
+                if attempt + 1 == ATTEMPTS or exc.__cause__ is None or not busy(exc.__cause__):
+                    raise
+                time.sleep(PAUSE)  # another process holds SQLite's write lock
 
     def _write(self, items: Sequence[ArticleWrite]) -> None:
         ids = [i.article.id for i in items]

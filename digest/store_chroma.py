@@ -18,15 +18,15 @@ from urllib.parse import urlparse
 from digest.errors import StoreError
 from digest.store_records import ArticleWrite
 
-__all__ = ["ArticleWrite", "chroma_errors", "create_collection", "open_client"]
+__all__ = ["ArticleWrite", "busy", "chroma_errors", "create_collection", "open_client"]
 
 RECOVERY = (
     "if the store's files are damaged, restore the folder from a backup, or move it aside and "
     "re-ingest your sources (`digest ingest ...`); a store filled with another embedding model "
     "needs `digest reindex`"
 )
-_OPEN_ATTEMPTS = 20  # concurrent first use: other processes may be creating the same files
-_OPEN_PAUSE = 0.25
+ATTEMPTS = 20  # concurrent first use: other processes may be creating the same files
+PAUSE = 0.25
 
 
 def _chroma_error_types() -> tuple[type[BaseException], ...]:
@@ -49,10 +49,22 @@ def chroma_errors() -> Iterator[None]:
         ) from exc
 
 
-def _busy(exc: BaseException) -> bool:
-    """An error another process's concurrent first use can cause, worth a retry."""
-    text = str(exc).lower()
-    return any(s in text for s in ("already exists", "locked", "unique constraint", "busy"))
+def busy(exc: BaseException) -> bool:
+    """An error another process's concurrent first use can cause, worth a retry.
+
+    The whole chain is read: when ``PersistentClient`` fails half-way, chromadb's cleanup can
+    raise an unrelated AttributeError whose context holds the real "database is locked".
+    """
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        text = f"{type(seen).__name__} {seen}".lower()
+        if any(s in text for s in ("already exists", "locked", "unique constraint", "busy",
+                                   "has no attribute 'bindings'")):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def open_client(*, path: str | None = None, url: str | None = None) -> Any:
@@ -78,12 +90,12 @@ def open_client(*, path: str | None = None, url: str | None = None) -> Any:
         raise StoreError(
             f"the Chroma store at {folder} is damaged ({database.name} is empty); {RECOVERY}"
         )
-    for attempt in range(_OPEN_ATTEMPTS):
+    for attempt in range(ATTEMPTS):
         try:
             return chromadb.PersistentClient(path=str(folder), settings=settings)
         except Exception as exc:
-            if _busy(exc) and attempt + 1 < _OPEN_ATTEMPTS:
-                time.sleep(_OPEN_PAUSE)
+            if busy(exc) and attempt + 1 < ATTEMPTS:
+                time.sleep(PAUSE)
                 continue
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
             raise StoreError(f"cannot open Chroma at {folder}: {first}; {RECOVERY}") from exc
@@ -96,7 +108,7 @@ def create_collection(client: Any, name: str, embedding_model: str) -> Any:
     ``get_or_create_collection`` is one call, but two embedded clients can still collide in
     SQLite ("already exists", "database is locked"); the loser retries and gets the winner's.
     """
-    for attempt in range(_OPEN_ATTEMPTS):
+    for attempt in range(ATTEMPTS):
         try:
             return client.get_or_create_collection(
                 name,
@@ -105,7 +117,7 @@ def create_collection(client: Any, name: str, embedding_model: str) -> Any:
                 embedding_function=None,
             )
         except Exception as exc:
-            if not _busy(exc) or attempt + 1 == _OPEN_ATTEMPTS:
+            if not busy(exc) or attempt + 1 == ATTEMPTS:
                 raise
-            time.sleep(_OPEN_PAUSE)
+            time.sleep(PAUSE)
     raise AssertionError("unreachable")
