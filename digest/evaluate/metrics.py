@@ -22,7 +22,6 @@ to, so a clause cited to the wrong source costs precision.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from digest.evaluate.models import MetricResult, SentenceResult, SentenceScore
@@ -145,7 +144,3 @@ class NeutralityShare:
 
 
 METRICS = (CitationRecall, CitationPrecision, UncitedShare, NeutralityShare)
-
-
-def is_nan(value: float | None) -> bool:
-    return value is None or math.isnan(value)

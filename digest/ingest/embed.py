@@ -91,10 +91,6 @@ class MiniLMEmbedder:
         self._batch_size = batch_size
         self.seconds = 0.0
 
-    def count_tokens(self, text: str) -> int:
-        """Word pieces the model would see (after truncation)."""
-        return len(self._tokenizer.encode(text).ids)
-
     def embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:

@@ -49,10 +49,6 @@ class EmbeddedJudge:
         # Whole-text vectors the caller already has (stored chunk vectors): never recomputed.
         self._known: dict[str, np.ndarray] = dict(vectors or {})
 
-    def remember_vectors(self, vectors: Mapping[str, np.ndarray]) -> None:
-        """Hand the judge stored chunk vectors (text -> vector), from ``Store.chunk_vectors``."""
-        self._known.update(vectors)
-
     # -- indexing ----------------------------------------------------------------------------
     def _index(self, sources: list[str]) -> list[ft.SourceIndex]:
         for s in dict.fromkeys(sources):
