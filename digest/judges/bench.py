@@ -192,7 +192,13 @@ def bench_judge(
     """Judge every claim with an already-built judge and compute the metrics."""
     scored: list[Scored] = []
     started = time.perf_counter()
-    for i, claim in enumerate(claims):
+    many = getattr(judge, "judge_many", None)
+    if many is not None:  # LLM judges: DIGEST_LLM_CONCURRENCY questions in flight (issue 14)
+        judged = many([(c.sentence, c.sources) for c in claims])
+        scored = [Scored(c, j.probability) for c, j in zip(claims, judged, strict=True)]
+        if progress is not None:
+            progress(len(claims))
+    for i, claim in enumerate(claims if many is None else []):
         scored.append(Scored(claim, judge.judge(claim.sentence, claim.sources).probability))
         if progress is not None:
             progress(i + 1)

@@ -97,3 +97,33 @@ def test_eval_checks_the_sentences_of_a_digest_concurrently(
     assert result.exit_code == 0, result.output
     verdicts = [s["verdict"] for s in json.loads(result.stdout)["sentences"]]
     assert verdicts == ["supported", "unsupported"]
+
+
+def test_bench_sends_the_claims_concurrently_and_names_the_model(
+    env: OpenAIStub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    monkeypatch.setenv("DIGEST_LLM_CONCURRENCY", "2")
+    barrier, lock, seen = threading.Barrier(2, timeout=10), threading.Lock(), [0]
+
+    def together(request: Recorded) -> Reply:
+        with lock:
+            seen[0] += 1
+            n = seen[0]
+        if n in (2, 3):  # the first question probes logprob support alone
+            barrier.wait()
+        return yes_if_harbor(request)
+
+    env.responder = together
+    cases = tmp_path / "cases.jsonl"
+    rows = [("The harbor expansion passed.", "supported"), ("The mayor resigned.", "unsupported"),
+            ("The harbor vote was 7 to 2.", "supported"), ("Nobody voted.", "unsupported")]
+    cases.write_text("".join(json.dumps({"sentence": s, "sources": [SOURCE], "label": label})
+                             + "\n" for s, label in rows), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "bench", str(cases), "--judge", "llm",
+                                      "--model", "m2", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["judge"] == "llm:m2" and data["claims"] == 4
+    assert data["balanced_accuracy"] == 1.0
