@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -38,7 +36,6 @@ from digest.write.writer import Writer
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help=f"project file (default: ./{PROJECT_FILE})")
 ]
-STAGES = ("ingested", "grouped", "drafted", "rendered")
 
 
 def _project(config: Path | None) -> tuple[Path, Project]:
@@ -74,16 +71,6 @@ def _parse_now(value: str | None) -> datetime:
     return parsed
 
 
-def _kill_after(stage: str) -> Callable[[str], None]:
-    """``--fault-after``: die by SIGKILL (no cleanup at all) once ``stage`` is reached."""
-
-    def fault(reached: str) -> None:
-        if reached == stage:
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    return fault
-
-
 @app.command("daily")
 def daily_cmd(
     ctx: typer.Context,
@@ -104,9 +91,6 @@ def daily_cmd(
         "--min-supported", min=0.0, max=1.0,
         help="record a failed run, keeping the previous digest, below this supported share")
     ] = None,
-    fault_after: Annotated[
-        str | None, typer.Option(hidden=True, help=f"SIGKILL itself after a stage: {STAGES}")
-    ] = None,
 ) -> None:
     """Ingest what is new and write today's digest, one section per story (idempotent)."""
     with guard():
@@ -125,7 +109,7 @@ def daily_cmd(
                 writer=_writer(ctx, project, store.embedder), now=when,
                 verify=composition.build_verify(settings, enabled=verify, judge=judge,
                                                 min_supported=min_supported),
-                backfill=backfill, fault=_kill_after(fault_after) if fault_after else None,
+                backfill=backfill,
                 ingest_options=IngestOptions(
                     chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
                     near_duplicate_threshold=settings.near_duplicate_threshold,

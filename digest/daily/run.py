@@ -58,7 +58,7 @@ from digest.write.writer import Writer
 logger = logging.getLogger(__name__)
 
 # Called with each stage's name as it completes: "ingested", "grouped", "drafted",
-# "rendered". Tests (and `digest daily --fault-after STAGE`) use it to crash a run on purpose.
+# "rendered". Tests use it to crash a run on purpose (tests/daily wraps the CLI to SIGKILL).
 Fault = Callable[[str], None]
 # Called once the digest files are written, inside the lock; returns what it delivered
 # (digest.daily.deliver). It records its own failures and never raises for one.

@@ -20,9 +20,28 @@ from digest.store import Store, open_client
 DAY4 = evening(DAYS[2]) + timedelta(days=1)
 
 
-def _digest(root: Path, *args: str, timeout: int = 240) -> subprocess.CompletedProcess:
+# The production CLI has no fault hook: this wrapper (test code) runs the real `digest` CLI
+# with run_daily's `fault` callback set to SIGKILL the process once the named stage is reached.
+_KILLED_AFTER = """
+import os, signal, sys
+import digest.cli.daily as cli_daily
+stage, real = sys.argv.pop(1), cli_daily.run_daily
+
+def fault(reached):
+    if reached == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+cli_daily.run_daily = lambda *args, **kwargs: real(*args, **{**kwargs, "fault": fault})
+from digest.cli import app
+app(prog_name="digest")
+"""
+
+
+def _digest(root: Path, *args: str, timeout: int = 240,
+            kill_after: str | None = None) -> subprocess.CompletedProcess:
+    command = [PYTHON, "-c", _KILLED_AFTER, kill_after] if kill_after else [PYTHON, "-m", "digest"]
     return subprocess.run(
-        [PYTHON, "-m", "digest", "daily", "--config", str(root / "digest.toml"), *args],
+        [*command, "daily", "--config", str(root / "digest.toml"), *args],
         cwd=REPO, env=cli_env(root), capture_output=True, text=True, timeout=timeout,
     )
 
@@ -35,7 +54,7 @@ def test_a_run_killed_between_ingest_and_writing_is_completed_by_the_next_run(
     before = {p.name: p.read_bytes() for p in project.output_dir.iterdir()}
     article(root, "day-four", published="2026-05-21T08:00:00+00:00")
 
-    killed = _digest(root, "--now", DAY4.isoformat(), "--fault-after", "ingested")
+    killed = _digest(root, "--now", DAY4.isoformat(), kill_after="ingested")
 
     assert killed.returncode == -9, killed.stderr  # SIGKILL: no cleanup ran at all
     assert {p.name: p.read_bytes() for p in project.output_dir.iterdir()} == before
