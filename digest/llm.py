@@ -311,8 +311,8 @@ class LLM:
             message = self.invoke(messages, meter, what=what, **kwargs)
             holder[:] = [message]
             if (message.response_metadata or {}).get("finish_reason") == "length":
-                raise LLMError(f"{what}: the answer was cut off at the token limit; use fewer "
-                               "passages (-k)")
+                raise LLMError(f"{what} ({self.model} at {self.where}): the answer was cut "
+                               "off at the token limit; use fewer passages (-k)")
             try:
                 return validate(parse_json(message.text))
             except ValidationError as exc:
