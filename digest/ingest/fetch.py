@@ -101,8 +101,8 @@ class Fetcher:
     ) -> None:
         self._max_bytes = max_bytes
         self._attempts = attempts
-        self._per_url = timeout * DEADLINE_FACTOR
         self.limits = limits or Limits()
+        self._per_url = min(timeout * DEADLINE_FACTOR, self.limits.request_deadline)
         self._run_deadline = time.monotonic() + self.limits.run_deadline
         self._unreachable: set[str] = set()
         self._backend = DeadlineBackend()

@@ -60,8 +60,15 @@ def slow_headers() -> Iterator[Trickle]:
     listener.close()
 
 
-def test_headers_sent_one_byte_at_a_time_hit_the_request_deadline(slow_headers: Trickle) -> None:
-    fetcher = Fetcher(timeout=0.25, attempts=3)  # per read 0.25 s; whole request 4 x 0.25 s
+@pytest.mark.parametrize(
+    "fetcher",
+    [Fetcher(timeout=0.25, attempts=3),  # per read 0.25 s; whole request 4 x 0.25 s
+     Fetcher(timeout=5, limits=Limits(request_deadline=1.0))],  # the knob, below 4 x 5 s
+    ids=["from-timeout", "request-deadline-knob"],
+)
+def test_headers_sent_one_byte_at_a_time_hit_the_request_deadline(
+    slow_headers: Trickle, fetcher: Fetcher
+) -> None:
     with pytest.raises(SourceError, match="timed out"):
         fetcher.get(slow_headers.url)
     fetcher.close()
