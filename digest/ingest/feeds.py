@@ -117,7 +117,8 @@ def _entry(
             page = fetcher.get(link, deadline=deadline, linked_from=source)
             article = parse_html(page.body, where, url=page.url, limits=limits, notes=notes)
         except SourceError as exc:
-            raise SourceError(where, f"feed entry is only a teaser; linked page: {exc.reason}") from exc
+            reason = f"feed entry is only a teaser; linked page: {exc.reason}"
+            raise SourceError(where, reason) from exc
         # The feed's own metadata is more reliable than what a page scraper guesses.
         meta = {**{k: v for k, v in meta.items() if v}, "url": link}
         yield build_article(article.text, where, meta={**article.model_dump(), **meta},

@@ -126,7 +126,9 @@ class Fetcher:
         """The ``time.monotonic()`` by which a feed read starting now must be done."""
         return time.monotonic() + self.limits.feed_deadline
 
-    def get(self, url: str, *, deadline: float | None = None, linked_from: str | None = None) -> Response:
+    def get(
+        self, url: str, *, deadline: float | None = None, linked_from: str | None = None
+    ) -> Response:
         """GET ``url`` or raise :class:`SourceError` with the reason a user can act on.
 
         ``deadline``: a ``time.monotonic()`` value (a feed's) this fetch must also respect.
@@ -169,7 +171,8 @@ class Fetcher:
 
     def _late_reason(self, end: float, feed_deadline: float | None) -> str:
         if end >= self._run_deadline:
-            return f"skipped: the run's network time limit ({self.limits.run_deadline:g} s) is used up"
+            limit = self.limits.run_deadline
+            return f"skipped: the run's network time limit ({limit:g} s) is used up"
         if feed_deadline is not None and end >= feed_deadline:
             return f"skipped: the feed's time limit ({self.limits.feed_deadline:g} s) is used up"
         return f"timed out: no complete response after {self._per_url:g} s"

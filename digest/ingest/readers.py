@@ -298,7 +298,9 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200] or "no detail"
 
 
-def read_file(path: Path, fetcher: Fetcher | None, limits: Limits | None = None) -> Iterator[Result]:
+def read_file(
+    path: Path, fetcher: Fetcher | None, limits: Limits | None = None
+) -> Iterator[Result]:
     limits = limits or (fetcher.limits if fetcher is not None else Limits())
     try:
         size = path.stat().st_size
@@ -315,7 +317,8 @@ def read_file(path: Path, fetcher: Fetcher | None, limits: Limits | None = None)
         yield SourceError(str(path), f"cannot read: {exc.strerror or exc}")
         return
     if len(raw) > limits.max_file_bytes:
-        yield SourceError(str(path), f"file too large: over the {limits.max_file_bytes:,}-byte limit")
+        limit = limits.max_file_bytes
+        yield SourceError(str(path), f"file too large: over the {limit:,}-byte limit")
         return
     yield from read_bytes(raw, str(path), path.suffix.lower(), fetcher, limits)
 
