@@ -7,7 +7,7 @@ from typing import Any
 from digest.errors import ConfigError
 from digest.judges.base import Judge, Judgement
 
-JUDGES = ("embedded", "embedded-minilm", "lexical", "llm", "minicheck")
+JUDGES = ("embedded", "embedded-minilm", "lexical", "trained", "llm", "minicheck")
 
 
 def get_judge(name: str, settings: Any) -> Judge:
@@ -37,6 +37,10 @@ def get_judge(name: str, settings: Any) -> Judge:
         judge = EmbeddedJudge(build_embedder(settings, "minilm"), MINILM_MODEL, MINILM_THRESHOLD)
         judge.name = "embedded-minilm"
         return judge
+    if kind == "trained":  # our own cross-encoder, int8 ONNX (digest/judges/trained.py)
+        from digest.judges.trained import TrainedJudge
+
+        return TrainedJudge()
     if kind in ("llm", "minicheck"):  # LLM clients are built in the composition root only
         from digest.app import build_judge
 

