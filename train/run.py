@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-len", type=int, default=128)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--val-size", type=int, default=1500)
+    parser.add_argument("--val-size", type=int, default=500)
     parser.add_argument("--checkpoint-minutes", type=float, default=4.0)
     parser.add_argument(
         "--max-minutes",
