@@ -218,32 +218,7 @@ def sigmoid(x: float) -> float:
 # logistic regression fitted on CLIFF's calibration half (train/calibrate.py); None = plain.
 LEXICAL = tuple(name for name in ft.FEATURES if name != "emb_win")
 STACK: Logistic | None = Logistic(
-    names=(
-        "logit",
-        "cov_doc",
-        "cov_win",
-        "novel",
-        "bigram_doc",
-        "num_bad",
-        "num_bad_win",
-        "date_bad",
-        "ent_bad",
-        "ent_bad_win",
-        "neg_mismatch",
-        "antonym",
-        "length",
-        "wcov_doc",
-        "wcov_win",
-        "novel_rare",
-        "rare_bad_win",
-        "novel_info",
-        "trigram_doc",
-        "frag_cov",
-        "frag_density",
-        "trigram_win",
-        "bigram_win",
-        "neg_flip",
-    ),
+    names=("logit", *LEXICAL),
     mean=(
         0.42211635036496475,
         0.8750301688681256,
