@@ -5,6 +5,12 @@ Made-up sentences only (the training data never enters the repository).
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# train/ lives at the repository root and is not an installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import random
 import re
 

@@ -3,6 +3,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# train/ lives at the repository root and is not an installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 import json
 import math
 from pathlib import Path
