@@ -51,8 +51,10 @@ MAX_CITATIONS = 3
 # faithful paraphrases and verbatim/attributed sentences against their passages). A judge
 # above FALSE_CUT_LIMIT flags instead of cutting. Unknown judges (LLM judges, whose quality
 # depends on the model) flag unless the user asks for ``cut``.
+# Measured (22 sentences): embedded 27 %, trained 45 % -> both flag; so no shipped judge cuts by
+# default, and DIGEST_VERIFY_ACTION=cut is the user's explicit choice.
 FALSE_CUT_LIMIT = 0.10
-CUTS: frozenset[str] = frozenset({"trained"})
+CUTS: frozenset[str] = frozenset()
 
 Action = Literal["auto", "cut", "flag"]
 
