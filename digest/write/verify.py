@@ -8,12 +8,12 @@ with a sentence its passages do not say:
 2. **Precision** (ALCE citation precision): with several citations, a passage that does not
    support the sentence alone, while the others still do, is not needed and its citation is
    dropped (recorded in ``SentenceCheck.dropped_citations``).
-3. **Repair, then cut.** Failed sentences from a writer that can repair (the LLM writer) go back
-   in one batched request with the best evidence span and a verdict in words ("the passage says
-   Tianjin; the sentence says Beijing"); repaired sentences are judged again. What still fails
-   is cut (recorded in ``Briefing.dropped`` with the reason), or, when the judge is not trusted
-   to cut (its measured false-cut rate on faithful sentences is above 10 %), flagged: shipped
-   and marked unverified.
+3. **Repair, then cut or flag.** Failed sentences from a writer that can repair (the LLM
+   writer) go back in one batched request with the best evidence span and a verdict in words
+   ("the passage says Tianjin; the sentence says Beijing"); repaired sentences are judged again.
+   What still fails (the writer's own sentence, not the failed repair) is cut (recorded in
+   ``Briefing.dropped`` with the reason), or, when the judge is not trusted to cut (its measured
+   false-cut rate on faithful sentences is above 10 %), flagged: shipped and marked unverified.
 
 A clause of a joined "Where sources differ" sentence that is cut takes its whole group with it
 ("others say … [4]" alone would misstate the disagreement). Numbering happens afterwards, so a
@@ -91,6 +91,7 @@ class _Item:
     singles: dict[str, Judgement] = field(default_factory=dict)
     dropped_citations: list[str] = field(default_factory=list)
     original: str | None = None
+    repair_tried: bool = False
 
 
 _NEGATION = re.compile(r"\b(not|no|never|none|nobody|neither|nor|without|n't)\b", re.I)
@@ -247,19 +248,23 @@ def _repair(
                        exc)
         return Usage()
     known = {p.id: p for p in passages}
-    retry: list[_Item] = []
+    retry: list[tuple[_Item, tuple[DraftSentence, list[Passage], Judgement | None]]] = []
     for item, new in zip(failed, repaired, strict=False):
+        item.repair_tried = True
         if new is None or not new.text.strip():
             continue
         cited = [known[pid] for pid in dict.fromkeys(new.passage_ids) if pid in known]
         if not cited:
             continue
+        retry.append((item, (item.draft, item.passages, item.joint)))
         item.original = item.draft.text
         item.draft = item.draft.model_copy(update={"text": new.text.strip(),
                                                    "passage_ids": [p.id for p in cited]})
         item.passages = cited[:MAX_CITATIONS]
-        retry.append(item)
-    verifier.recall(retry)
+    verifier.recall([item for item, _ in retry])
+    for item, (draft, cited_before, joint) in retry:
+        if not verifier.passes(item):  # a failed repair: judge the writer's own sentence
+            item.draft, item.passages, item.joint, item.original = draft, cited_before, joint, None
     return usage
 
 
@@ -284,7 +289,7 @@ def verify_drafts(
     verifier.recall(items)
     usage = Usage()
     failed = [i for i in items if not verifier.passes(i)]
-    if failed and mode == "cut" and isinstance(writer, Repairer):
+    if failed and isinstance(writer, Repairer):
         usage = _repair(failed, writer, passages, topic, verifier)
     verifier.precision(items)
 
@@ -305,7 +310,7 @@ def verify_drafts(
                                                original=item.original, reason=reason)
         else:
             reasons[item.index] = reason + (" (after one repair request)"
-                                            if item.original is not None else "")
+                                            if item.repair_tried else "")
     cut_groups = {drafts[i].group for i in reasons if drafts[i].group is not None}
     for index, draft in enumerate(drafts):
         if index not in reasons and draft.group is not None and draft.group in cut_groups:

@@ -166,3 +166,27 @@ def test_without_repairs_they_are_cut_and_min_supported_fails_cleanly(
     assert "below --min-supported 90%" in result.output and "Traceback" not in result.output
     assert not strict.exists() and not strict.with_suffix(".json").exists()
     assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_a_judge_not_trusted_to_cut_flags_what_repair_could_not_fix(
+    newsroom_env: OpenAIStub, corpus_store_path: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DIGEST_VERIFY_ACTION")  # auto: the llm judge's false-cut rate is unknown
+    newsroom = Newsroom(repairs=False)
+    newsroom_env.responder = newsroom
+    out = tmp_path / "brief.html"
+    result = brief(corpus_store_path, out)
+    assert result.exit_code == 0, result.output
+    sidecar_path = tmp_path / "flagged.json"
+    assert brief(corpus_store_path, sidecar_path).exit_code == 0
+    sidecar = json.loads(sidecar_path.read_text())
+    v = sidecar["verification"]
+    assert v["action"] == "flag" and v["cut"] == 0 and v["flagged"] >= 5
+    assert newsroom.fix_requests == 2  # repair was still asked for, once per run
+    flagged = {s["text"]: s["check"] for s in sidecar["sentences"]
+               if s["check"]["status"] == "flagged"}
+    assert "The two leaders agreed to build a research station on the Moon." in flagged
+    assert all(check["reason"] and check["original"] is None for check in flagged.values())
+    page = out.read_text()
+    assert page.count('class="unverified"') == v["flagged"] and "unverified: " in page
