@@ -18,20 +18,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openai_stub import OpenAIStub, Recorded, reply
+from openai_stub import OpenAIStub
+from test_llm_cli import cite_every_passage
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-05-21T00:00:00+00:00"
-
-
-def _one_sentence_per_passage(request: Recorded) -> object:
-    import re
-
-    ids = re.findall(r'<passage id="(P\d+)">', request.messages[1]["content"])
-    sentences = [{"text": f"Reports covered the visit (passage {i}).", "passage_ids": [i],
-                  "section": "body"} for i in ids]
-    sentences[0]["section"] = "summary"
-    return reply({"sentences": sentences})
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +59,7 @@ def test_wheel_install_writes_an_llm_briefing_with_packaged_prompts(
         cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout.split()
     assert all(str(wheel_venv) in line for line in where), where  # not the source tree
 
-    openai_stub.responder = _one_sentence_per_passage
+    openai_stub.responder = cite_every_passage
     out = tmp_path / "brief.md"
     result = subprocess.run(
         [str(wheel_venv / "bin" / "digest"), "--store", str(corpus_store_path), "brief",
