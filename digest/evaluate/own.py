@@ -19,7 +19,7 @@ import re
 
 from digest.briefing import Briefing, Citation, CitedSentence
 from digest.evaluate.models import Clause, DigestSentence, ParsedDigest, SentenceKind, SourceRef
-from digest.render.markdown import flat, marker, md_escape, sentence_units
+from digest.render.text import flat, marker, md_escape, sentence_units
 
 _FINAL_STOP = re.compile(r"[.!?]+$")
 

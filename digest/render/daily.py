@@ -14,7 +14,8 @@ from typing import Any
 import jinja2
 
 from digest.briefing import Briefing
-from digest.render.markdown import header, markdown_context, md_escape, render_html, render_json
+from digest.render.markdown import markdown_context, render_html, render_json
+from digest.render.text import header, md_escape
 
 NO_NEWS = "No new coverage in this window."
 NO_SENTENCES = "No citable sentence could be drawn from this window's articles."

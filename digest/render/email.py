@@ -18,7 +18,7 @@ import jinja2
 from digest.briefing import Briefing
 from digest.render.daily import NO_NEWS, NO_SENTENCES
 from digest.render.html import html_context
-from digest.render.markdown import flat
+from digest.render.text import flat
 
 
 @dataclass(frozen=True)

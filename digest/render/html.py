@@ -12,7 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from digest.briefing import Briefing, CitedSentence
-from digest.render.markdown import SENTENCES_PER_PARAGRAPH, flat, header, in_section, sentence_units
+from digest.render.text import SENTENCES_PER_PARAGRAPH, flat, header, in_section, sentence_units
 
 _STOP = re.compile(r"([.!?]+)$")
 _QUOTE = re.compile(r"“([^”]+)”")
