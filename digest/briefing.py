@@ -48,6 +48,16 @@ class Passage(BaseModel):
     story: int = 0  # which retrieved story it belongs to (0 when retrieval was by topic)
 
 
+def provenance(article: StoredArticle) -> str:
+    """Who published a passage, as the judge reads it before the text ("Northern Ledger: …").
+
+    Part of what a source says: a sentence like "An analysis in Northern Ledger argues: …" is
+    checked against the outlet that published the passage. Verification and ``digest eval``
+    both prefix it, so they agree on our digests.
+    """
+    return f"{article.outlet or 'Unknown outlet'}: {article.title or 'Untitled'}.\n"
+
+
 class EvidenceSpan(BaseModel):
     """Where a cited passage supports a sentence: article character offsets and the score."""
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]  # no stubs installed; PyYAML comes with frontmatter
 
-from digest.briefing import Briefing
+from digest.briefing import Briefing, provenance
 from digest.errors import CitationError, SourceError
 from digest.evaluate.models import ParsedDigest, SourceInfo, SourceRef
 from digest.ingest.fetch import canonical_url
@@ -58,7 +58,9 @@ class SourceText:
         if pos < 0 or not self.segments:
             return pos
         i = bisect_right([s[0] for s in self.segments], pos) - 1
-        here, there = self.segments[max(i, 0)]
+        if i < 0:  # inside the provenance line, not the article's text
+            return -1
+        here, there = self.segments[i]
         return there + (pos - here)
 
 
@@ -149,9 +151,10 @@ def _passages_text(n: int, article_id: str, briefing: Briefing) -> SourceText | 
     )
     if not chunks:
         return None
-    parts: list[str] = []
+    article = next(p.article for p in briefing.passages if p.article.id == article_id)
+    parts: list[str] = [provenance(article).rstrip("\n")]  # the same view verification had
     segments: list[tuple[int, int]] = []
-    pos = 0
+    pos = len(parts[0]) + len(_SEPARATOR)
     for chunk in chunks:
         segments.append((pos, chunk.start))
         parts.append(chunk.text)

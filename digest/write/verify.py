@@ -37,6 +37,7 @@ from digest.briefing import (
     Usage,
     Verification,
     WriterResult,
+    provenance,
 )
 from digest.errors import DigestError
 from digest.judges import judge_all
@@ -122,21 +123,15 @@ def explain(sentence: str, evidence: str, score: float, threshold: float) -> str
     return f"the cited passage does not say this {score_note}"
 
 
-def _provenance(passage: Passage) -> str:
-    """Who published the passage: part of what the source says ("Northern Ledger argues …")."""
-    article = passage.article
-    return f"{article.outlet or 'Unknown outlet'}: {article.title or 'Untitled'}.\n"
-
-
 def _source_text(passage: Passage) -> str:
-    return _provenance(passage) + passage.chunk.text
+    return provenance(passage.article) + passage.chunk.text
 
 
 def _unshift(judged: Judgement, passages: list[Passage]) -> Judgement:
     """Offsets back into the chunk text (the judge saw the provenance line first)."""
     if not 0 <= judged.source < len(passages) or judged.start < 0:
         return judged
-    shift = len(_provenance(passages[judged.source]))
+    shift = len(provenance(passages[judged.source].article))
     return replace(judged, start=max(judged.start - shift, 0), end=max(judged.end - shift, 0))
 
 
