@@ -118,7 +118,10 @@ def test_suite_scores_variants_caches_and_gates(suite_file: Path, stub, embedder
     assert planted.metrics["citation_recall"].mean < llm.metrics["citation_recall"].mean
     assert planted.vs_baseline["citation_recall"].mean < 0
     # verification with the embedded judge flags (it does not cut) the mis-cited sentences
-    assert verified.metrics["verify_flagged"].mean > 0 and llm.metrics["verify_flagged"].n == 0
+    # verification sends the mis-cited sentences to one repair request, which the stub answers
+    # by citing the passage that says it: the verified variant's recall rises above the plain one
+    assert verified.metrics["citation_recall"].mean > llm.metrics["citation_recall"].mean
+    assert llm.metrics["verify_flagged"].n == 0
     assert llm.metrics["prompt_tokens"].mean > 0 and extractive.metrics["prompt_tokens"].mean == 0
     # coverage of the reference roundup is measured on every cluster
     assert extractive.metrics["rouge_l"].n == 2 and extractive.metrics["rouge_l"].mean > 0
