@@ -14,7 +14,7 @@ import codecs
 import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -336,32 +336,23 @@ def read_url(url: str, fetcher: Fetcher) -> Iterator[Result]:
         suffix = ".json"
     elif "text/plain" in kind or "markdown" in kind:
         # keyed by the URL it was fetched from, so an edited page replaces its old version
-        yield from _read_text_url(response.body, url, response.url, fetcher.limits)
+        yield from _read_page(parse_text, response.body, url, response.url, fetcher.limits)
         return
     elif kind and not any(k in kind for k in ("html", "xml", "text/")):
         yield SourceError(url, f"unsupported content type {kind!r}")
         return
     else:
-        yield from _read_html_url(response.body, url, response.url, fetcher.limits)
+        yield from _read_page(parse_html, response.body, url, response.url, fetcher.limits)
         return
     yield from read_bytes(response.body, url, suffix, fetcher)
 
 
-def _read_text_url(body: bytes, url: str, final: str, limits: Limits) -> Iterator[Result]:
+def _read_page(parse: Callable[..., Article], body: bytes, url: str, final: str,
+               limits: Limits) -> Iterator[Result]:
+    """A fetched text or HTML page, isolated like :func:`read_bytes`; keyed by the URL asked for."""
     notes: list[Notice] = []
     try:
-        yield parse_text(body, url, url=final, limits=limits, notes=notes)
-    except SourceError as exc:
-        yield exc
-    except Exception as exc:  # noqa: BLE001 -- isolation, as in read_bytes
-        yield SourceError(url, f"could not be read ({type(exc).__name__}: {_one_line(exc)})")
-    yield from notes
-
-
-def _read_html_url(body: bytes, url: str, final: str, limits: Limits) -> Iterator[Result]:
-    notes: list[Notice] = []
-    try:
-        yield parse_html(body, url, url=final, limits=limits, notes=notes)
+        yield parse(body, url, url=final, limits=limits, notes=notes)
     except SourceError as exc:
         yield exc
     except Exception as exc:  # noqa: BLE001 -- isolation, as in read_bytes
