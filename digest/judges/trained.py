@@ -19,7 +19,6 @@ shipped as package data in ``digest/judges/model/``.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import OrderedDict
@@ -29,7 +28,6 @@ from typing import Any
 
 import numpy as np
 
-from digest.errors import ModelFileError
 from digest.judges import features as ft
 from digest.judges import text as tx
 from digest.judges.base import Judgement
@@ -141,29 +139,18 @@ THREADS = 1  # onnxruntime threads: measured fastest on 2 shared cores (model ca
 THRESHOLD = 0.5685  # calibrated on CLIFF's calibration half (train/calibrate.py), never on QAGS
 
 
-def _verified(path: Path, sha256: str) -> Path:
-    if not path.is_file():
-        raise ModelFileError(f"trained judge file missing: {path}; reinstall the package")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != sha256:
-        raise ModelFileError(
-            f"{path} has sha256 {digest}, expected {sha256}; reinstall the package"
-        )
-    return path
-
-
 def model_files(directory: Path = MODEL_DIR) -> tuple[Path, Path]:
     """Paths of (model.onnx, tokenizer.json), checked against their sha256.
 
     The tokenizer is all-MiniLM-L6-v2's, byte for byte the one the embedding model already
     ships (``digest.ingest.embed``), so it is reused rather than shipped twice.
     """
-    model = _verified(directory / "model.onnx", MODEL_SHA256)
-    if (directory / "tokenizer.json").exists():
-        return model, _verified(directory / "tokenizer.json", TOKENIZER_SHA256)
-    from digest.ingest.embed import minilm_files
+    from digest.ingest.embed import minilm_files, verified_file
 
-    return model, _verified(minilm_files()[1], TOKENIZER_SHA256)
+    model = verified_file(directory / "model.onnx", MODEL_SHA256)
+    if (directory / "tokenizer.json").exists():
+        return model, verified_file(directory / "tokenizer.json", TOKENIZER_SHA256)
+    return model, verified_file(minilm_files()[1], TOKENIZER_SHA256)
 
 
 class CrossEncoder:
