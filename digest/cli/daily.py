@@ -187,7 +187,7 @@ def _run_line(r: RunRecord, *, running: bool = False) -> str:
     failed = f", {len(r.failed_sources)} failed source(s)" if r.failed_sources else ""
     tokens = r.prompt_tokens + r.completion_tokens
     v = r.verification
-    checked = (f", verified {v.supported + v.repaired}/{v.checked - v.cut} ({v.judge}"
+    checked = (f", verified {v.supported + v.repaired}/{v.shipped} ({v.judge}"
                f"{f', {v.cut} cut' if v.cut else ''}{f', {v.flagged} unverified' if v.flagged else ''})"
                if v is not None else "")
     return (

@@ -72,8 +72,7 @@ def verification_line(briefing: Briefing) -> str:
     v = briefing.verification
     if v is None:
         return "not verified"
-    shipped = v.checked - v.cut
-    line = (f"verified: {v.supported + v.repaired} of {shipped} sentences supported by their "
+    line = (f"verified: {v.supported + v.repaired} of {v.shipped} sentences supported by their "
             f"cited passages (judge: {v.judge})")
     extras = [f"{v.repaired} repaired" if v.repaired else "",
               f"{v.flagged} unverified" if v.flagged else "",

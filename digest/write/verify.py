@@ -149,8 +149,8 @@ def _span(judged: Judgement, passages: list[Passage]) -> EvidenceSpan | None:
 
 
 def _evidence_text(judged: Judgement | None, passages: list[Passage]) -> str:
-    if judged is not None and 0 <= judged.source < len(passages) and judged.start < judged.end \
-            and judged.start >= 0:
+    if judged is not None and 0 <= judged.source < len(passages) \
+            and 0 <= judged.start < judged.end:
         return passages[judged.source].chunk.text[judged.start:judged.end]
     return " … ".join(p.chunk.text[:400] for p in passages)
 
