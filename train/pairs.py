@@ -27,8 +27,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from digest.judges import text as tx
+from digest.judges.bench import summary_id
 from digest.judges.features import split_windows_sentences
-from digest.judges.trained import select_windows
+from digest.judges.trained import MAX_WINDOW_CHARS, select_windows
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,41 @@ def _window(claim: str, sources: list[str]) -> tuple[str, float] | None:
     return sources[s.source][s.start : s.end], s.cover
 
 
+PARAPHRASE_COVER = 0.7  # share of a non-copied claim's weighted content words the window holds
+
+
+def anchored(claim: str, evidence: str) -> bool:
+    """Every number and name of ``claim`` occurs in ``evidence`` (case-blind).
+
+    A paraphrase positive (another outlet's sentence, an editor's roundup sentence) is only
+    kept when its hard facts are all in the window: "Sanders, 78, ..." against a window that
+    never gives his age would teach the model that a missing number is fine.
+    """
+    low = evidence.lower()
+    facts = [m.group(0) for m in _NUMBER.finditer(claim)] + [n for _, _, n in names(claim)]
+    return all(f.lower() in low for f in facts)
+
+
+def in_context(claim: str, sources: list[str], rng: random.Random) -> str | None:
+    """A window of two or three sentences around the source sentence that equals ``claim``.
+
+    Copy positives then do not always see their own sentence alone, so "the evidence is the
+    claim, verbatim" is not the only shape of support the model learns.
+    """
+    for text in sources:
+        spans = split_windows_sentences(text)
+        for i, (a, b) in enumerate(spans):
+            if text[a:b] != claim:
+                continue
+            lo = max(0, i - rng.randint(0, 1))
+            hi = min(len(spans) - 1, lo + rng.randint(1, 2))
+            if hi == lo:
+                return None
+            window = text[spans[lo][0] : spans[hi][1]]
+            return window if len(window) <= MAX_WINDOW_CHARS else None
+    return None
+
+
 NEGATIVES = ("entity", "swap", "number", "date", "negation", "antonym", "inserted")
 
 
@@ -322,22 +358,27 @@ def story_pairs(
             if not _YEAR.fullmatch(m.group(0))
         }
     )
-    anchors: list[tuple[str, str]] = []  # (claim, kind)
-    for text in articles:
+    anchors: list[tuple[str, str, list[str]]] = []  # (claim, kind, the sources to search)
+    for a, text in enumerate(articles):
+        others = articles[:a] + articles[a + 1 :]
         for s in sentences(text):
             if 6 <= len(s.split()) <= 60:
-                anchors.append((s, "copy"))
+                anchors.append((s, "copy", articles))
+                if others:
+                    anchors.append((s, "paraphrase", others))
     for s in roundup_sentences(cluster.get("reference_summary", "")):
         if 6 <= len(s.split()) <= 60:
-            anchors.append((s, "roundup"))
+            anchors.append((s, "roundup", articles))
     pairs: list[Pair] = []
-    for claim, kind in anchors:
-        found = _window(claim, articles)
+    for claim, kind, sources in anchors:
+        found = _window(claim, sources)
         if found is None:
             continue
         evidence, cover = found
-        if kind == "roundup" and cover < 0.7:
-            continue  # the roundup draws on more than these leads: not a safe positive
+        if kind != "copy" and (cover < PARAPHRASE_COVER or not anchored(claim, evidence)):
+            continue  # another outlet's or the editor's words: a positive only when safe
+        if kind == "copy" and rng.random() < 0.5:
+            evidence = in_context(claim, sources, rng) or evidence
         pairs.append(Pair(claim, evidence, 1, kind, group))
         short = compress(claim, rng)
         if short:
@@ -366,7 +407,8 @@ def story_pairs(
 
 # Share of each kind kept (negatives are plentiful; the rare hard kinds are kept whole).
 KEEP = {
-    "copy": 0.8,
+    "copy": 0.6,
+    "paraphrase": 1.0,
     "roundup": 1.0,
     "compress": 1.0,
     "entity": 1.0,
@@ -425,12 +467,12 @@ def document_pairs(
 
 def cliff_split(rows: list[dict], seed: int) -> tuple[list[dict], list[dict]]:
     """CLIFF rows split by summary document (never a summary across both): train, calibration."""
-    docs = sorted({r["id"].rsplit("-", 1)[0] for r in rows})
+    docs = sorted({summary_id(r) for r in rows})
     rng = random.Random(seed)
     rng.shuffle(docs)
     calib = set(docs[: len(docs) // 2])
-    train = [r for r in rows if r["id"].rsplit("-", 1)[0] not in calib]
-    return train, [r for r in rows if r["id"].rsplit("-", 1)[0] in calib]
+    train = [r for r in rows if summary_id(r) not in calib]
+    return train, [r for r in rows if summary_id(r) in calib]
 
 
 def save(pairs: list[Pair], path: Path) -> None:

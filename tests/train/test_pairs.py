@@ -188,3 +188,33 @@ def test_cliff_split_keeps_summaries_whole() -> None:
     doc = re.compile(r"-\d+$")
     assert not {doc.sub("", r["id"]) for r in train} & {doc.sub("", r["id"]) for r in calib}
     assert len(train) + len(calib) == len(rows) and train and calib
+
+
+def test_anchored_needs_every_number_and_name_of_the_claim() -> None:
+    evidence = "Putin's trip to Beijing with 40 officials was announced on Monday."
+    assert P.anchored("The Kremlin said Putin goes to Beijing with 40 aides.", evidence) is False
+    assert P.anchored("He said Putin goes to Beijing with 40 aides.", evidence) is True
+    assert P.anchored("He said Putin goes to Beijing with 41 aides.", evidence) is False
+
+
+def test_in_context_widens_a_copy_to_its_neighbours() -> None:
+    text = CLUSTER["articles"][0]["text"]
+    for seed in range(10):
+        window = P.in_context(TRAVEL, [text], random.Random(seed))
+        assert window is not None and TRAVEL in window and window != TRAVEL
+        assert window in text  # consecutive sentences, cut from the source
+    assert P.in_context("A sentence found nowhere at all.", [text], random.Random(0)) is None
+
+
+def test_paraphrase_positive_comes_from_another_outlet_and_keeps_its_facts() -> None:
+    other = "The Kremlin said Mr. Putin travels to Beijing on May 20 with 40 officials."
+    cluster = CLUSTER | {
+        "articles": [*CLUSTER["articles"][:2], {"title": "t", "text": other}],
+    }
+    pairs = P.story_pairs(cluster, [], [], [], random.Random(1))
+    para = [p for p in pairs if p.kind == "paraphrase"]
+    assert para and all(p.label == 1 for p in para)
+    for p in para:
+        own = [a["text"] for a in cluster["articles"] if p.claim in a["text"]]
+        assert own and p.evidence not in own[0]  # the window is another outlet's
+        assert P.anchored(p.claim, p.evidence)
