@@ -465,6 +465,23 @@ def document_pairs(
     return out
 
 
+def neus_split(clusters: list[dict], seed: int) -> tuple[list[dict], list[dict]]:
+    """NeuS stories split whole: training, validation (150 stories; also used to calibrate)."""
+    shuffled = list(clusters)
+    random.Random(seed).shuffle(shuffled)
+    n_val = min(150, len(shuffled) // 5)
+    return shuffled[n_val:], shuffled[:n_val]
+
+
+def summedits_split(rows: list[dict], seed: int) -> tuple[list[dict], list[dict]]:
+    """SummEdits non-news rows split by document (10 % held out): training, validation."""
+    docs = sorted({r["document"][:200] for r in rows})
+    random.Random(seed + 3).shuffle(docs)
+    val_docs = set(docs[: len(docs) // 10])
+    train = [r for r in rows if r["document"][:200] not in val_docs]
+    return train, [r for r in rows if r["document"][:200] in val_docs]
+
+
 def cliff_split(rows: list[dict], seed: int) -> tuple[list[dict], list[dict]]:
     """CLIFF rows split by summary document (never a summary across both): train, calibration."""
     docs = sorted({summary_id(r) for r in rows})

@@ -43,20 +43,13 @@ def build_pairs(args: argparse.Namespace) -> tuple[Path, Path]:
     train_path, val_path = out / "train.jsonl", out / "val.jsonl"
     if train_path.exists() and val_path.exists():
         return train_path, val_path
-    rng = random.Random(args.seed)
     clusters = list(P.read_jsonl(args.traindata / "neus_train_clusters.jsonl"))
-    rng.shuffle(clusters)
-    n_val = min(150, len(clusters) // 5)  # 150 of the 2,452 stories
-    val_clusters, train_clusters = clusters[:n_val], clusters[n_val:]
+    train_clusters, val_clusters = P.neus_split(clusters, args.seed)
     neus_train = P.neus_pairs(train_clusters, random.Random(args.seed + 1))
     neus_val = P.neus_pairs(val_clusters, random.Random(args.seed + 2))
 
     summedits = list(P.read_jsonl(args.traindata / "summedits_nonnews.jsonl"))
-    docs = sorted({r["document"][:200] for r in summedits})
-    random.Random(args.seed + 3).shuffle(docs)
-    val_docs = set(docs[: len(docs) // 10])
-    se_train = [r for r in summedits if r["document"][:200] not in val_docs]
-    se_val = [r for r in summedits if r["document"][:200] in val_docs]
+    se_train, se_val = P.summedits_split(summedits, args.seed)
     se = dict(sentence_key="summary", label_key="label")
 
     cliff = list(P.read_jsonl(args.evaldata / "cliff_goyal21_sentences.jsonl"))
