@@ -3,11 +3,12 @@
     python -m train.report score /work/train-out/model ../shared/evaldata/qags_xsum_sentences.jsonl
     python -m train.report metrics /work/train-out/model
 
-``score`` runs the runtime judge (plain) on every claim of a bench file and keeps, per claim,
-the best-window logit and the lexical signals, in ``<model_dir>/scores/<file>.json``.
-``metrics`` turns them into the figures ``digest eval bench`` reports — sentence and summary ROC
-AUC, balanced accuracy at the *fixed* thresholds of ``calibration.json`` (chosen on CLIFF's
-calibration half) — for the plain model and the stacker, without scoring twice. The shipped
+``score`` runs the runtime's window selection and model on every claim of a bench file and
+keeps, per claim, the logits of its best windows and the lexical signals, in
+``<model_dir>/scores/<file>.json``. ``metrics`` turns them into the figures ``digest eval bench``
+reports — sentence and summary ROC AUC, balanced accuracy at the *fixed* thresholds and with the
+window count of ``calibration.json`` (chosen on training-side held-out data by
+:mod:`train.calibrate`) — for the plain model and the stacker, without scoring twice. The shipped
 judge is checked against these with ``python evals/bench_judges.py --judge trained``.
 """
 
@@ -25,28 +26,27 @@ from digest.judges.bench import Claim, Scored, read_claims, summary_scores
 from digest.judges.embedded import EmbeddedJudge
 from digest.judges.logistic import Logistic
 from digest.judges.metrics import balanced_accuracy, roc_auc
-from digest.judges.trained import LEXICAL, CrossEncoder, TrainedJudge
+from digest.judges.trained import LEXICAL, CrossEncoder
+from train.calibrate import MAX_WINDOWS, window_logits
 
 
 def score(model_dir: Path, path: Path) -> Path:
+    """Per claim of ``path``: the logits of its best windows and the lexical signals."""
     claims, _ = read_claims(path)
-    judge = TrainedJudge(
-        CrossEncoder(model_dir / "model.onnx", model_dir / "tokenizer.json"), stack=None
-    )
-    lexical = EmbeddedJudge(None)
+    encoder = CrossEncoder(model_dir / "model.onnx", model_dir / "tokenizer.json")
     started = time.perf_counter()
-    logits = [
-        (judge.judge(c.sentence, c.sources).details or {}).get("logit", -10.0) for c in claims
-    ]
+    per_window = window_logits(encoder, claims, MAX_WINDOWS)
     seconds = time.perf_counter() - started
+    lexical = EmbeddedJudge(None)
     rows = [
         ft.vectorize(lexical.features(c.sentence, c.sources)[0].values, LEXICAL).tolist()
         for c in claims
     ]
     out = model_dir / "scores" / f"{path.stem}.json"
     out.parent.mkdir(exist_ok=True)
+    windows = np.where(np.isfinite(per_window), per_window, -10.0).tolist()
     out.write_text(
-        json.dumps({"file": str(path), "seconds": seconds, "logits": logits, "lexical": rows})
+        json.dumps({"file": str(path), "seconds": seconds, "windows": windows, "lexical": rows})
     )
     return out
 
@@ -76,13 +76,14 @@ def metrics(model_dir: Path) -> dict:
     for path in sorted((model_dir / "scores").glob("*.json")):
         data = json.loads(path.read_text())
         claims, _ = read_claims(Path(data["file"]))
-        logits = np.asarray(data["logits"])
+        logits = np.max(np.asarray(data["windows"])[:, : calibration["windows"]], axis=1)
         plain = (1.0 / (1.0 + np.exp(-logits))).tolist()
         stacked = stack.predict(np.hstack([logits[:, None], np.asarray(data["lexical"])]))
         report[path.stem] = {
             "claims": len(claims),
             "claims_per_s": round(len(claims) / data["seconds"], 2),
             "plain": _figures(claims, plain, calibration["plain"]["threshold"]),
+            "windows": calibration["windows"],
             "stack": _figures(
                 claims, stacked.tolist(), calibration["stack_out_of_fold"]["threshold"]
             ),
