@@ -21,7 +21,8 @@ Then, with 5-fold out-of-fold predictions grouped by summary / document / story:
 * the plain model's threshold (best balanced accuracy);
 * the stacker: a class-balanced logistic regression on the model's best logit plus the lexical
   judge's raw signals (``digest.judges.features``), its threshold from out-of-fold predictions;
-* ``use_stack``: whether the stacker's out-of-fold AUC beats the plain model's.
+* ``use_stack``: whether the stacker's out-of-fold AUC beats the plain model's *and* a stacker
+  fitted on two slices beats the plain model on the third, for each slice (``stack_transfer``).
 
 Per-slice balanced accuracy at the one shipped threshold shows whether it holds across kinds of
 data. Writes ``calibration.json`` next to the model and prints the constants for
@@ -145,16 +146,47 @@ def _per_slice(probs: np.ndarray, labels: list[bool], slices: list[str], t: floa
     return report
 
 
+def slice_transfer(
+    x: np.ndarray, y: np.ndarray, slices: list[str], plain: np.ndarray, l2: float
+) -> dict[str, dict[str, float]]:
+    """Per slice: the stacker's AUC there when fitted on the *other* slices, and the plain
+    model's AUC there. A stacker that only helps where it was fitted does not transfer."""
+    out = {}
+    names = np.asarray(slices)
+    for name in sorted(set(slices)):
+        held = names == name
+        labels = [bool(v) for v in y[held]]
+        model = fit_logistic(x[~held], y[~held], ("x",) * x.shape[1], l2=l2)
+        out[name] = {
+            "stack": round(roc_auc(model.predict(x[held]).tolist(), labels), 4),
+            "plain": round(roc_auc(plain[held].tolist(), labels), 4),
+        }
+    return out
+
+
 def calibrate(
     model_dir: Path, traindata: Path, evaldata: Path, seed: int = 13, l2: float = 10.0
 ) -> dict:
     tagged = calibration_claims(traindata, evaldata, seed)
     slices = [s for s, _ in tagged]
     claims = [c for _, c in tagged]
-    encoder = CrossEncoder(model_dir / "model.onnx", model_dir / "tokenizer.json")
-    started = time.perf_counter()
-    per_window = window_logits(encoder, claims, MAX_WINDOWS)
-    seconds = time.perf_counter() - started
+    cache = model_dir / "calibration_signals.npz"  # scoring is the slow part: kept for reruns
+    if cache.exists():
+        saved = np.load(cache)
+        per_window, lex, seconds = saved["per_window"], saved["lexical"], float(saved["seconds"])
+    else:
+        encoder = CrossEncoder(model_dir / "model.onnx", model_dir / "tokenizer.json")
+        started = time.perf_counter()
+        per_window = window_logits(encoder, claims, MAX_WINDOWS)
+        seconds = time.perf_counter() - started
+        lexical = EmbeddedJudge(None)
+        lex = np.asarray(
+            [
+                ft.vectorize(lexical.features(c.sentence, c.sources)[0].values, LEXICAL)
+                for c in claims
+            ]
+        )
+        np.savez(cache, per_window=per_window, lexical=lex, seconds=seconds)
     labels = [c.supported for c in claims]
     y = np.asarray(labels, dtype=np.float64)
     groups = [f"{s}:{c.summary}" for s, c in tagged]
@@ -170,16 +202,13 @@ def calibrate(
 
     plain = 1.0 / (1.0 + np.exp(-logits))
     plain_t = best_threshold(plain.tolist(), labels)
-    lexical = EmbeddedJudge(None)
-    lex = np.asarray(
-        [ft.vectorize(lexical.features(c.sentence, c.sources)[0].values, LEXICAL) for c in claims]
-    )
     x = np.hstack([logits[:, None], lex])
     names = ("logit", *LEXICAL)
     oof = out_of_fold(x, y, groups, l2)
     stack_t = best_threshold(oof.tolist(), labels)
     stack = fit_logistic(x, y, names, l2=l2)
     lex_oof = out_of_fold(lex, y, groups, l2)
+    transfer = slice_transfer(x, y, slices, plain, l2)
     plain_auc = roc_auc(plain.tolist(), labels)
     stack_auc = roc_auc(oof.tolist(), labels)
     report = {
@@ -202,7 +231,13 @@ def calibrate(
             "per_slice": _per_slice(oof, labels, slices, stack_t),
         },
         "lexical_only_out_of_fold_auc": round(roc_auc(lex_oof.tolist(), labels), 4),
-        "use_stack": bool(stack_auc > plain_auc),
+        "stack_transfer": transfer,
+        # Stack only if it helps out of fold *and* on every slice it was not fitted on: a
+        # stacker that learns one slice's quirks (synthetic near-copies are negatives, so copying
+        # signals look bad) must not be shipped to data shaped like another.
+        "use_stack": bool(
+            stack_auc > plain_auc and all(t["stack"] >= t["plain"] for t in transfer.values())
+        ),
         "stack": {
             "names": list(names),
             "mean": list(stack.mean),

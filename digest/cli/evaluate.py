@@ -100,8 +100,12 @@ def check_cmd(
         ),
     ] = False,
     judge: Annotated[
-        str, typer.Option(help="judge engine: embedded (offline default), lexical, llm, minicheck")
-    ] = "embedded",
+        str | None,
+        typer.Option(
+            help="judge engine: trained, embedded, lexical, llm, minicheck "
+            "(default: DIGEST_JUDGE, which is trained)"
+        ),
+    ] = None,
     model: Annotated[str | None, typer.Option(help=JUDGE_MODEL_HELP)] = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="report format")
@@ -127,7 +131,7 @@ def check_cmd(
             digest,
             sources=sources,
             store=store,
-            make_judge=lambda: build_judge(judge, settings, model),
+            make_judge=lambda: build_judge(judge or settings.judge, settings, model),
         )
         rendered = render(report, fmt.value)
     _emit(rendered, output)
@@ -168,7 +172,9 @@ def bench_cmd(
             dir_okay=False,
         ),
     ],
-    judge: Annotated[str, typer.Option(help="judge engine to measure")] = "embedded",
+    judge: Annotated[
+        str | None, typer.Option(help="judge engine to measure (default: DIGEST_JUDGE)")
+    ] = None,
     model: Annotated[str | None, typer.Option(help=JUDGE_MODEL_HELP)] = None,
     limit: Annotated[int | None, typer.Option(help="only the first N claims")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
@@ -177,8 +183,10 @@ def bench_cmd(
     with guard():
         from digest.judges.bench import run_bench  # our own module: no import guard
 
+        settings = load_settings(ctx)
+        judge = judge or settings.judge
         name = f"{judge.partition(':')[0]}:{model}" if model else judge  # the bench's spelling
-        result = run_bench(file, judge=name, settings=load_settings(ctx), limit=limit)
+        result = run_bench(file, judge=name, settings=settings, limit=limit)
     if json_output:
         typer.echo(result.to_json())
     else:
@@ -190,9 +198,14 @@ def calibrate_cmd(
     ctx: typer.Context,
     judge: Annotated[str, typer.Option(help="judge to calibrate: llm or minicheck")] = "llm",
     model: Annotated[str | None, typer.Option(help=JUDGE_MODEL_HELP)] = None,
-    cases: Annotated[Path, typer.Option(
-        help="labelled claims, JSON Lines {sentence, sources, label}", exists=True,
-        dir_okay=False)] = Path("evals/cases/claims.jsonl"),
+    cases: Annotated[
+        Path,
+        typer.Option(
+            help="labelled claims, JSON Lines {sentence, sources, label}",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = Path("evals/cases/claims.jsonl"),
 ) -> None:
     """Fit the judge's decision threshold for one model on labelled cases; used from then on."""
     with guard():
@@ -206,7 +219,8 @@ def calibrate_cmd(
     console.print(
         f"judge {fitted.judge}: threshold {fitted.threshold:.3f} on {fitted.claims} cases "
         f"(ROC AUC {fitted.roc_auc:.3f}; balanced accuracy {fitted.balanced_accuracy:.3f}, "
-        f"{fitted.balanced_accuracy_at_0_5:.3f} at 0.5); stored in {path}")
+        f"{fitted.balanced_accuracy_at_0_5:.3f} at 0.5); stored in {path}"
+    )
 
 
 # `digest eval run SUITE` and `digest eval init-suite` live in their own module; importing it
