@@ -99,13 +99,15 @@ def main() -> int:
     from digest.render.markdown import render_markdown
     from digest.store import Store, open_client
     from digest.write.brief import build_briefing
-from digest.write.extractive import ExtractiveWriter
+    from digest.write.extractive import ExtractiveWriter
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(open_client(path=f"{tmp}/chroma"), MiniLMEmbedder())
         ingest([str(REPO / "seeds" / "corpus")], store=store, fetcher=None,
                options=IngestOptions())
-        briefing = build_briefing(store, topic=args.topic, writer=ExtractiveWriter(store.embedder), now=NOW)
+        briefing = build_briefing(
+            store, topic=args.topic, writer=ExtractiveWriter(store.embedder), now=NOW
+        )
         markdown = render_markdown(briefing)
         judge = get_judge(args.judge, Settings(home=Path(tmp)))
         calls = 0

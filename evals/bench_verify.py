@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -83,13 +82,14 @@ def bench_concurrency(store, sentences: int, delay: float) -> None:  # type: ign
 
 
 def bench_overhead(store, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    from digest.config import Settings
     from digest.judges import get_judge
     from digest.write.brief import build_briefing
     from digest.write.extractive import ExtractiveWriter
     from digest.write.verify import VerifyOptions
 
     writer = ExtractiveWriter(store.embedder)
-    judge = get_judge(os.environ.get("DIGEST_JUDGE", "embedded"), None)
+    judge = get_judge(Settings().judge, None)  # DIGEST_JUDGE, default trained
     times: dict[str, list[float]] = {"off": [], "on": []}
     verify_seconds = []
     for _ in range(repeat):

@@ -128,3 +128,26 @@ def test_judgement_points_at_the_supporting_sentence(judge: tr.TrainedJudge) -> 
 def test_empty_inputs_are_unsupported(judge: tr.TrainedJudge) -> None:
     assert judge.judge("", [ARTICLE]).probability == 0.0
     assert judge.judge("Putin arrived.", ["  "]).probability == 0.0
+
+
+def test_a_stacker_combines_the_logit_with_the_lexical_signals(judge: tr.TrainedJudge) -> None:
+    # train.calibrate ships a stacker only when it transfers; the path must still work when one
+    # is given: a stacker that reads only the logit ranks claims as the plain model does.
+    from digest.judges.logistic import Logistic
+
+    n = 1 + len(tr.LEXICAL)
+    only_logit = Logistic(
+        names=("logit", *tr.LEXICAL),
+        mean=(0.0,) * n,
+        scale=(1.0,) * n,
+        coef=(1.0,) + (0.0,) * (n - 1),
+        intercept=0.0,
+    )
+    stacked = tr.TrainedJudge(judge._encoder, stack=only_logit, threshold=0.5)
+    assert stacked.threshold == 0.5
+    for kind in ("city", "negation"):
+        plain_good = judge.judge(FAITHFUL, [ARTICLE])
+        good = stacked.judge(FAITHFUL, [ARTICLE]).probability
+        bad = stacked.judge(ALTERED[kind], [ARTICLE]).probability
+        assert good > bad
+        assert good == pytest.approx(tr.sigmoid(plain_good.details["logit"]), abs=1e-6)
