@@ -133,6 +133,43 @@ def clean_claim(claim: str) -> str:
     return _MARKER.sub("", claim).strip()
 
 
+# A sentence that is a short frame followed by one quotation that closes it.
+_FRAMED_QUOTE = re.compile(r"^(?P<frame>[^“”\"]*)[“\"](?P<quote>[^“”\"]+)[”\"][\s.,;:!?]*$")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*\w")
+MIN_QUOTE_WORDS = 6
+MAX_FRAME_WORDS = 10
+
+
+def quoted_claim(claim: str, sources: list[str]) -> str | None:
+    """The quotation ``claim`` ends with, when the claim only frames a verbatim quote.
+
+    "An analysis piece in Northern Ledger argues: “…”" or "On the place, some reports say “…”":
+    the quote is what the source must say, and it does, word for word; the short frame before
+    it adds no fact but the names it gives. So when the sentence is a frame of at most
+    ``MAX_FRAME_WORDS`` words and then one quote of at least ``MIN_QUOTE_WORDS`` words that
+    closes it, the quote occurs verbatim (up to spacing) in a source, and every capitalised name
+    of the frame occurs in that same source, the network judges the quote alone. Anything after
+    the quote ("“…,” he said, after a storm"), a longer frame, or a name the source lacks
+    ("Xi said “…”" about a source that never names Xi) and the sentence is judged whole.
+    """
+    match = _FRAMED_QUOTE.match(claim)
+    if match is None or len(match["frame"].split()) > MAX_FRAME_WORDS:
+        return None
+    quote = match["quote"].strip().rstrip(".,;:").strip()
+    if len(quote.split()) < MIN_QUOTE_WORDS:
+        return None
+    names = [
+        w.lower() for w in _CAPITALISED.findall(match["frame"]) if w.lower() not in tx.STOPWORDS
+    ]
+    flat = " ".join(quote.split())
+    for text in sources:
+        joined = " ".join(text.split())
+        low = joined.lower()
+        if flat in joined and all(n in low for n in names):
+            return quote
+    return None
+
+
 # -- the model ---------------------------------------------------------------------------------
 # Pinned like the embedding model's (digest/ingest/embed.py): a changed file is an error.
 MODEL_SHA256 = "6511aab3238363900ad13c197acdb9c7ad73bea57b95c098d64e28877e685154"
@@ -260,6 +297,7 @@ class TrainedJudge:
         pairs: list[tuple[str, str]] = []
         for claim, sources in items:
             text = clean_claim(claim)
+            text = (quoted_claim(text, sources) or text) if text else text
             spans = select_windows(text, sources, self.windows) if text else []
             plans.append(spans)
             pairs.extend((text, sources[s.source][s.start : s.end]) for s in spans)

@@ -151,3 +151,44 @@ def test_a_stacker_combines_the_logit_with_the_lexical_signals(judge: tr.Trained
         bad = stacked.judge(ALTERED[kind], [ARTICLE]).probability
         assert good > bad
         assert good == pytest.approx(tr.sigmoid(plain_good.details["logit"]), abs=1e-6)
+
+
+QUOTED_SOURCE = (
+    "Northern Ledger: Beijing's choice.\n"
+    "The summit was long. Do not expect China to sign anything that would expose its banks "
+    "to sanctions. Talks ended late."
+)
+QUOTE = "Do not expect China to sign anything that would expose its banks to sanctions"
+
+
+def test_a_framed_verbatim_quote_is_judged_as_the_quote() -> None:
+    framed = f"An analysis piece in Northern Ledger argues: “{QUOTE}.”"
+    assert tr.quoted_claim(framed, [OTHER, QUOTED_SOURCE]) == QUOTE
+    assert tr.quoted_claim(f"On the place, some reports say “{QUOTE}”", [QUOTED_SOURCE]) == QUOTE
+
+
+def test_a_quote_framed_with_a_name_the_source_lacks_is_judged_whole() -> None:
+    assert tr.quoted_claim(f"Chancellor Merkel said “{QUOTE}”.", [QUOTED_SOURCE]) is None
+    altered = QUOTE.replace("Do not expect", "Expect")
+    assert tr.quoted_claim(f"Northern Ledger argues: “{altered}”.", [QUOTED_SOURCE]) is None
+    assert tr.quoted_claim("Northern Ledger argues: “Talks ended late”.", [QUOTED_SOURCE]) is None
+
+
+def test_framing_no_longer_lowers_a_verbatim_quote(judge: tr.TrainedJudge) -> None:
+    framed = judge.judge(
+        f"An analysis piece in Northern Ledger argues: “{QUOTE}.” [1]", [QUOTED_SOURCE]
+    )
+    assert framed.probability >= judge.threshold
+    assert QUOTED_SOURCE[framed.start : framed.end].startswith("Do not expect China")
+    wrong = judge.judge(f"Chancellor Merkel argues: “{QUOTE}.” [1]", [QUOTED_SOURCE])
+    assert wrong.probability < framed.probability
+
+
+def test_a_fact_after_the_quote_or_a_long_frame_is_judged_whole() -> None:
+    after = f"“{QUOTE},” Northern Ledger argues, after a three-hour delay caused by a storm."
+    assert tr.quoted_claim(after, [QUOTED_SOURCE]) is None
+    long_frame = (
+        "After a three-hour delay caused by a storm over the port, Northern Ledger argues "
+        f"“{QUOTE}”"
+    )
+    assert tr.quoted_claim(long_frame, [QUOTED_SOURCE]) is None
