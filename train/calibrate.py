@@ -32,6 +32,7 @@ data. Writes ``calibration.json`` next to the model and prints the constants for
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import time
@@ -39,12 +40,11 @@ from pathlib import Path
 
 import numpy as np
 
-from digest.judges import features as ft
 from digest.judges.bench import Claim, read_claims
 from digest.judges.embedded import EmbeddedJudge
 from digest.judges.logistic import fit_logistic
 from digest.judges.metrics import balanced_accuracy, best_threshold, roc_auc
-from digest.judges.trained import LEXICAL, CrossEncoder, clean_claim, select_windows
+from digest.judges.trained import LEXICAL, CrossEncoder, TrainedJudge, lexical_signals
 from train import pairs as P
 
 REPO = Path(__file__).resolve().parent.parent
@@ -107,17 +107,13 @@ def calibration_claims(traindata: Path, evaldata: Path, seed: int) -> list[tuple
 
 
 def window_logits(encoder: CrossEncoder, claims: list[Claim], k: int) -> np.ndarray:
-    """Per claim, the logits of its ``k`` best windows in select order (-inf where fewer)."""
-    pairs: list[tuple[str, str]] = []
-    owner: list[tuple[int, int]] = []
-    for i, c in enumerate(claims):
-        text = clean_claim(c.sentence)
-        for w, s in enumerate(select_windows(text, c.sources, k) if text else []):
-            pairs.append((text, c.sources[s.source][s.start : s.end]))
-            owner.append((i, w))
+    """Per claim, the logits of its ``k`` best windows in select order (-inf where fewer),
+    computed by the runtime judge itself (:meth:`TrainedJudge.window_logits`)."""
+    judge = TrainedJudge(encoder, stack=None)
     out = np.full((len(claims), k), -np.inf)
-    for (i, w), logit in zip(owner, encoder.logits(pairs), strict=True):
-        out[i, w] = logit
+    scored = judge.window_logits([(c.sentence, c.sources) for c in claims], k)
+    for i, (_, logits) in enumerate(scored):
+        out[i, : len(logits)] = logits
     return out
 
 
@@ -170,9 +166,11 @@ def calibrate(
     tagged = calibration_claims(traindata, evaldata, seed)
     slices = [s for s, _ in tagged]
     claims = [c for _, c in tagged]
-    cache = model_dir / "calibration_signals.npz"  # scoring is the slow part: kept for reruns
-    if cache.exists():
-        saved = np.load(cache)
+    # Scoring is the slow part: kept for reruns, and only for the model it was computed with.
+    cache = model_dir / "calibration_signals.npz"
+    model_sha = hashlib.sha256((model_dir / "model.onnx").read_bytes()).hexdigest()
+    saved = np.load(cache) if cache.exists() else None
+    if saved is not None and str(saved["model_sha256"]) == model_sha:
         per_window, lex, seconds = saved["per_window"], saved["lexical"], float(saved["seconds"])
     else:
         encoder = CrossEncoder(model_dir / "model.onnx", model_dir / "tokenizer.json")
@@ -180,13 +178,8 @@ def calibrate(
         per_window = window_logits(encoder, claims, MAX_WINDOWS)
         seconds = time.perf_counter() - started
         lexical = EmbeddedJudge(None)
-        lex = np.asarray(
-            [
-                ft.vectorize(lexical.features(c.sentence, c.sources)[0].values, LEXICAL)
-                for c in claims
-            ]
-        )
-        np.savez(cache, per_window=per_window, lexical=lex, seconds=seconds)
+        lex = np.asarray([lexical_signals(lexical, c.sentence, c.sources) for c in claims])
+        np.savez(cache, per_window=per_window, lexical=lex, seconds=seconds, model_sha256=model_sha)
     labels = [c.supported for c in claims]
     y = np.asarray(labels, dtype=np.float64)
     groups = [f"{s}:{c.summary}" for s, c in tagged]

@@ -21,12 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from digest.judges import features as ft
 from digest.judges.bench import Claim, Scored, read_claims, summary_scores
 from digest.judges.embedded import EmbeddedJudge
 from digest.judges.logistic import Logistic
 from digest.judges.metrics import balanced_accuracy, roc_auc
-from digest.judges.trained import LEXICAL, CrossEncoder
+from digest.judges.trained import CrossEncoder, lexical_signals
 from train.calibrate import MAX_WINDOWS, window_logits
 
 
@@ -38,10 +37,7 @@ def score(model_dir: Path, path: Path) -> Path:
     per_window = window_logits(encoder, claims, MAX_WINDOWS)
     seconds = time.perf_counter() - started
     lexical = EmbeddedJudge(None)
-    rows = [
-        ft.vectorize(lexical.features(c.sentence, c.sources)[0].values, LEXICAL).tolist()
-        for c in claims
-    ]
+    rows = [lexical_signals(lexical, c.sentence, c.sources).tolist() for c in claims]
     out = model_dir / "scores" / f"{path.stem}.json"
     out.parent.mkdir(exist_ok=True)
     windows = np.where(np.isfinite(per_window), per_window, -10.0).tolist()

@@ -27,7 +27,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from digest.judges import text as tx
 from digest.judges.base import Judgement
 from digest.judges.features import split_windows_sentences
 from digest.judges.logistic import Logistic
+
+if TYPE_CHECKING:
+    from digest.judges.embedded import EmbeddedJudge
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_SENTENCES = 3  # sentences per window
@@ -255,6 +258,11 @@ STACK: Logistic | None = None
 STACK_THRESHOLD = 0.4991  # out-of-fold threshold of the rejected stacker (train/calibrate.py)
 
 
+def lexical_signals(lexical: EmbeddedJudge, claim: str, sources: list[str]) -> np.ndarray:
+    """The lexical judge's raw signals, in the stacker's order (``LEXICAL``)."""
+    return ft.vectorize(lexical.features(claim, sources)[0].values, LEXICAL)
+
+
 class TrainedJudge:
     """Max over the claim's best evidence windows of P(supported) from our cross-encoder,
     optionally combined with the lexical signals by the fitted stacker."""
@@ -284,32 +292,41 @@ class TrainedJudge:
             from digest.judges.embedded import EmbeddedJudge
 
             self._lexical = EmbeddedJudge(None)
-        values = self._lexical.features(claim, sources)[0].values
-        x = np.concatenate([[logit], ft.vectorize(values, LEXICAL)])
+        x = np.concatenate([[logit], lexical_signals(self._lexical, claim, sources)])
         return float(self.stack.predict(x)[0])
 
     def judge(self, claim: str, sources: list[str]) -> Judgement:
         return self.judge_many([(claim, sources)])[0]
 
-    def judge_many(self, items: list[tuple[str, list[str]]]) -> list[Judgement]:
-        """Judge many (claim, sources) at once: every candidate window in one batched run."""
+    def window_logits(
+        self, items: list[tuple[str, list[str]]], k: int | None = None
+    ) -> list[tuple[list[Span], np.ndarray]]:
+        """Per (claim, sources): its ``k`` best windows (default ``self.windows``), in select
+        order, and their logits, all in one batched run. ``train.calibrate`` scores with this
+        too, so calibration sees exactly what the judge computes."""
         plans: list[list[Span]] = []
         pairs: list[tuple[str, str]] = []
         for claim, sources in items:
             text = clean_claim(claim)
             text = (quoted_claim(text, sources) or text) if text else text
-            spans = select_windows(text, sources, self.windows) if text else []
+            spans = select_windows(text, sources, k or self.windows) if text else []
             plans.append(spans)
             pairs.extend((text, sources[s.source][s.start : s.end]) for s in spans)
         logits = self._encoder.logits(pairs)
-        out: list[Judgement] = []
+        out: list[tuple[list[Span], np.ndarray]] = []
         at = 0
         for spans in plans:
+            out.append((spans, logits[at : at + len(spans)]))
+            at += len(spans)
+        return out
+
+    def judge_many(self, items: list[tuple[str, list[str]]]) -> list[Judgement]:
+        """Judge many (claim, sources) at once: every candidate window in one batched run."""
+        out: list[Judgement] = []
+        for spans, mine in self.window_logits(items):
             if not spans:
                 out.append(Judgement(probability=0.0, details={}))
                 continue
-            mine = logits[at : at + len(spans)]
-            at += len(spans)
             best = int(np.argmax(mine))
             span = spans[best]
             logit = float(mine[best])

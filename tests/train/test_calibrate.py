@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from jsonl_rows import write_jsonl  # noqa: E402
 
 from train import calibrate as C  # noqa: E402
 from train import pairs as P  # noqa: E402
@@ -22,30 +23,46 @@ def _data(root: Path) -> tuple[Path, Path]:
     train, evald = root / "traindata", root / "evaldata"
     train.mkdir()
     evald.mkdir()
-    with open(train / "neus_train_clusters.jsonl", "w") as f:
-        for i in range(10):
-            arts = [
-                {"title": "t", "text": STORY.format(name=NAMES[i % 6], city=city, n=10 + i)}
-                for city in ("Porto", "Braga", "Faro")
-            ]
-            summary = "TITLE=> t. ARTICLE=> The mayor opened the new bridge on Monday."
-            f.write(json.dumps({"id": f"s{i}", "articles": arts, "reference_summary": summary}))
-            f.write("\n")
-    with open(train / "summedits_nonnews.jsonl", "w") as f:
-        for i in range(40):
-            doc = f"Document {i // 4}. " + STORY.format(name="Ana Ruiz", city="Porto", n=i)
-            label = "supported" if i % 2 else "unsupported"
-            row = {"id": f"e{i}", "document": doc, "summary": "The bridge opened.", "label": label}
-            f.write(json.dumps(row) + "\n")
-    with open(evald / "cliff_goyal21_sentences.jsonl", "w") as f:
-        for i in range(12):
-            row = {
+    summary = "TITLE=> t. ARTICLE=> The mayor opened the new bridge on Monday."
+    write_jsonl(
+        train / "neus_train_clusters.jsonl",
+        (
+            {
+                "id": f"s{i}",
+                "articles": [
+                    {"title": "t", "text": STORY.format(name=NAMES[i % 6], city=city, n=10 + i)}
+                    for city in ("Porto", "Braga", "Faro")
+                ],
+                "reference_summary": summary,
+            }
+            for i in range(10)
+        ),
+    )
+    write_jsonl(
+        train / "summedits_nonnews.jsonl",
+        (
+            {
+                "id": f"e{i}",
+                "document": f"Document {i // 4}. "
+                + STORY.format(name="Ana Ruiz", city="Porto", n=i),
+                "summary": "The bridge opened.",
+                "label": "supported" if i % 2 else "unsupported",
+            }
+            for i in range(40)
+        ),
+    )
+    write_jsonl(
+        evald / "cliff_goyal21_sentences.jsonl",
+        (
+            {
                 "id": f"CLIFF-{i // 2}-{i % 2}",
                 "sentence": "The bridge opened on Monday.",
                 "sources": [STORY],
                 "label": "supported" if i % 3 else "unsupported",
             }
-            f.write(json.dumps(row) + "\n")
+            for i in range(12)
+        ),
+    )
     return train, evald
 
 

