@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from digest.config import Settings
+from digest.embed import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from digest.errors import ConfigError
-from digest.ingest.embed import Embedder, MiniLMEmbedder, OpenAIEmbedder
 from digest.ingest.fetch import Fetcher
 from digest.store import Store, open_client
 from digest.write.writer import Writer

@@ -18,6 +18,10 @@ from digest.models import Chunk, StoredArticle
 
 Section = Literal["summary", "body", "differences"]
 
+# At most this many passages are cited (and checked) per sentence: ALCE's convention. The LLM
+# writer keeps the first three it names, verification and `digest eval` check those three.
+MAX_CITATIONS = 3
+
 # How each writer is named in a digest's header (the reader should know what made it).
 WRITER_LABELS = {
     "extractive": "extractive writer (offline; every sentence quoted verbatim from its source)",

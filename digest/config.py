@@ -13,7 +13,7 @@ from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from digest.ingest.limits import Limits
+from digest.limits import Limits
 
 # Defaults used outside Settings too (library functions called without a Settings object).
 # Each lives here once; the README explains the choices.

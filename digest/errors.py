@@ -51,3 +51,19 @@ class LockedError(DigestError):
 
 class OutputError(DigestError):
     """An output file cannot be written where the user asked (directory, device, no space)."""
+
+
+class NothingToBriefError(DigestError):
+    """Retrieval found nothing for the topic/window: no digest is written, never an invented one."""
+
+
+class UnderSupportedError(DigestError):
+    """Fewer sentences survived verification than ``--min-supported`` asks for: no file."""
+
+
+class DeliveryError(DigestError):
+    """One target could not be delivered to; recorded, reported, and retried next run."""
+
+    def __init__(self, message: str, *, attempts: int = 1) -> None:
+        super().__init__(message)
+        self.attempts = attempts

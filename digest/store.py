@@ -32,9 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from digest.embed import Embedder
 from digest.errors import EmbeddingMismatchError, StoreError
 from digest.filters import ArticleFilter, date_where
-from digest.ingest.embed import Embedder
 from digest.models import Chunk, Hit, StoredArticle
 from digest.store_chroma import (
     ATTEMPTS,

@@ -92,8 +92,8 @@ def main() -> int:
     args = parser.parse_args()
 
     from digest.config import Settings
+    from digest.embed import MiniLMEmbedder
     from digest.evaluate import evaluate_digest
-    from digest.ingest.embed import MiniLMEmbedder
     from digest.ingest.pipeline import IngestOptions, ingest
     from digest.judges import get_judge
     from digest.render.markdown import render_markdown

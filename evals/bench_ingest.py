@@ -535,7 +535,7 @@ def _no_spin_session(embedder: Any, threads: int | None) -> None:
     """Experiment ``no-spin``: the same model with onnxruntime's intra-op spin-waiting off."""
     import onnxruntime as ort
 
-    from digest.ingest.embed import minilm_files
+    from digest.embed import minilm_files
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
@@ -553,8 +553,8 @@ def worker(
     t_start = time.perf_counter()
     import digest.ingest.chunk
     import digest.ingest.pipeline as ingest_mod
+    from digest.embed import MiniLMEmbedder
     from digest.ingest import dedupe
-    from digest.ingest.embed import MiniLMEmbedder
     from digest.ingest.pipeline import IngestOptions, ingest
     from digest.store import Store, open_client
 

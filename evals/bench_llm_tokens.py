@@ -48,7 +48,7 @@ from openai_stub import OpenAIStub, Recorded, Reply, approx_tokens, reply  # noq
 from tokenizers import Tokenizer  # noqa: E402
 
 from digest.briefing import Passage  # noqa: E402
-from digest.ingest.embed import MiniLMEmbedder, minilm_files  # noqa: E402
+from digest.embed import MiniLMEmbedder, minilm_files  # noqa: E402
 from digest.ingest.pipeline import IngestOptions, ingest  # noqa: E402
 from digest.llm import LLM  # noqa: E402
 from digest.models import Hit  # noqa: E402

@@ -87,7 +87,7 @@ def _daily(store: Any, writer: Any, articles: list[Any], vectors: Any, since: da
            until: datetime) -> Any:
     """The daily writing path of ``digest.daily.run`` on given articles (5 stories at most)."""
     from digest.briefing import Briefing
-    from digest.daily import stories as story_module
+    from digest.write import stories as story_module
     from digest.write.sections import write_sections
 
     stories = story_module.group_stories(articles, vectors)
@@ -101,7 +101,7 @@ def _daily(store: Any, writer: Any, articles: list[Any], vectors: Any, since: da
 
 
 def generate(out: Path, neus: Path | None, limit: int) -> None:
-    from digest.ingest.embed import MiniLMEmbedder
+    from digest.embed import MiniLMEmbedder
     from digest.ingest.pipeline import IngestOptions, ingest
     from digest.store import Store, date_where, open_client
     from digest.write.brief import build_briefing
@@ -198,7 +198,7 @@ def score(out: Path) -> None:
     from digest.app import build_judge
     from digest.briefing import Briefing
     from digest.config import Settings
-    from digest.ingest.embed import MiniLMEmbedder
+    from digest.embed import MiniLMEmbedder
     from digest.store import Store, open_client
     from digest.write.standalone import dangling_in_digest, full_names
 

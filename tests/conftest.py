@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.ingest.embed import MiniLMEmbedder
+from digest.embed import MiniLMEmbedder
 from digest.ingest.pipeline import IngestOptions, ingest
 from digest.store import Store, open_client
 

@@ -28,8 +28,8 @@ from digest.daily.schedule import (
     run_systemctl,
     systemd_units,
 )
+from digest.embed import Embedder
 from digest.errors import ConfigError
-from digest.ingest.embed import Embedder
 from digest.ingest.pipeline import IngestOptions
 from digest.write.writer import Writer
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 from digest import app as composition
 from digest.cli.common import console, guard, load_settings
 from digest.cli.evaluate import eval_app
+from digest.embed import Embedder
 from digest.errors import ConfigError
 from digest.evaluate.gates import (
     check_bounds,
@@ -20,13 +21,12 @@ from digest.evaluate.gates import (
     load_results,
     parse_gate,
 )
-from digest.evaluate.suite import SuiteRunner
-from digest.evaluate.suite_config import EXAMPLE, Variant, load_suite
-from digest.evaluate.suite_inputs import expand_corpora
-from digest.evaluate.suite_models import InputResult, SuiteResult
-from digest.evaluate.suite_report import render_suite_html, render_suite_markdown
-from digest.evaluate.suite_summary import limit_inputs, run_suite
-from digest.ingest.embed import Embedder
+from digest.evaluate.suite.config import EXAMPLE, Variant, load_suite
+from digest.evaluate.suite.inputs import expand_corpora
+from digest.evaluate.suite.models import InputResult, SuiteResult
+from digest.evaluate.suite.report import render_suite_html, render_suite_markdown
+from digest.evaluate.suite.runner import SuiteRunner
+from digest.evaluate.suite.summary import limit_inputs, run_suite
 from digest.render.output import write_atomic
 from digest.store import Store
 

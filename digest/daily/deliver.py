@@ -27,12 +27,12 @@ import httpx
 from filelock import FileLock, Timeout
 
 from digest.daily import mail, webhook
-from digest.daily.outbox import DayDigest, DeliveryError, digest_days, load_day
+from digest.daily.outbox import DayDigest, digest_days, load_day
 from digest.daily.project import Project
 from digest.daily.publish import publish_archive
 from digest.daily.runs import Delivery, append_record, read_records
 from digest.daily.targets import ArchiveTarget, EmailTarget, Target
-from digest.errors import ConfigError, LockedError
+from digest.errors import ConfigError, DeliveryError, LockedError
 
 if TYPE_CHECKING:
     from digest.daily.run import DailyResult

@@ -16,8 +16,9 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from digest.daily.outbox import DayDigest, DeliveryError, secret
+from digest.daily.outbox import DayDigest, secret
 from digest.daily.targets import EmailTarget
+from digest.errors import DeliveryError
 from digest.render.email import render_email_html
 
 logger = logging.getLogger(__name__)

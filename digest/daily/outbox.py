@@ -18,18 +18,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from digest.briefing import Briefing
-from digest.errors import DigestError
+from digest.errors import DeliveryError
 from digest.render.email import top_stories
 
 DAY_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.json$")
-
-
-class DeliveryError(DigestError):
-    """One target could not be delivered to; recorded, reported, and retried next run."""
-
-    def __init__(self, message: str, *, attempts: int = 1) -> None:
-        super().__init__(message)
-        self.attempts = attempts
 
 
 @dataclass(frozen=True)

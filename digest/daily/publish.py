@@ -22,8 +22,9 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from digest.daily.outbox import DayDigest, DeliveryError, digest_days, load_day
+from digest.daily.outbox import DayDigest, digest_days, load_day
 from digest.daily.targets import ArchiveTarget
+from digest.errors import DeliveryError
 from digest.render.daily import NO_NEWS
 from digest.render.email import Nav, render_archive_index, render_email_html, top_stories
 from digest.render.markdown import write_atomic

@@ -43,7 +43,6 @@ from digest.daily.runs import (
     plan_window,
     read_records,
 )
-from digest.daily.stories import Story, group_stories, merge_same_event, select_stories
 from digest.errors import LockedError
 from digest.ingest.fetch import Fetcher
 from digest.ingest.pipeline import IngestOptions, IngestReport, ingest
@@ -52,6 +51,7 @@ from digest.render.daily import render_daily
 from digest.render.markdown import write_atomic
 from digest.store import Store, date_where
 from digest.write.sections import write_sections
+from digest.write.stories import Story, group_stories, merge_same_event, select_stories
 from digest.write.verify import VerifyOptions
 from digest.write.writer import Writer
 

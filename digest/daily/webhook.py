@@ -16,8 +16,9 @@ from typing import Any
 import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
-from digest.daily.outbox import DayDigest, DeliveryError, secret
+from digest.daily.outbox import DayDigest, secret
 from digest.daily.targets import WebhookTarget
+from digest.errors import DeliveryError
 from digest.render.email import story_views
 
 logger = logging.getLogger(__name__)

@@ -22,9 +22,7 @@
 
 ``--fail-under X`` exits 1 when citation recall is below X (or NaN); library errors exit 2.
 
-``digest eval run SUITE`` (:mod:`.suite_config`, :mod:`.suite_inputs`, :mod:`.suite`,
-:mod:`.suite_summary`, :mod:`.aggregate`, :mod:`.coverage`, :mod:`.gates`,
-:mod:`.suite_report`) builds every variant's digests over a suite's inputs, scores them the
+``digest eval run SUITE`` (:mod:`.suite`, :mod:`.aggregate`, :mod:`.coverage`, :mod:`.gates`) builds every variant's digests over a suite's inputs, scores them the
 same way, and reports per-variant bootstrap intervals, paired tests against a baseline and CI
 gates.
 """

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from digest.briefing import MAX_CITATIONS
 from digest.errors import ConfigError
 from digest.evaluate.models import (
     Clause,
@@ -21,8 +22,6 @@ from digest.evaluate.models import (
 from digest.evaluate.neutral import neutrality_flags
 from digest.evaluate.sources import ResolvedSources, SourceText
 from digest.judges.base import Judge, Judgement
-
-MAX_CITATIONS = 3
 
 
 @dataclass

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.errors import ConfigError
-from digest.evaluate.suite_models import METRICS, SuiteResult
+from digest.evaluate.suite.models import METRICS, SuiteResult
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """RSS/Atom feeds: one article per entry; a teaser-only entry is completed from its page.
 
 A feed is someone else's list of links, so its entries are bounded like any source (a deadline
-for the feed and the pages it links to, see :class:`~digest.ingest.limits.Limits`) and its
+for the feed and the pages it links to, see :class:`~digest.limits.Limits`) and its
 links must be http(s) and point at public hosts unless the user allows private ones (the
 policy lives in :mod:`digest.ingest.netguard`; the feed's own host is always allowed, so an
 intranet feed may link to its own pages).
@@ -20,8 +20,8 @@ import trafilatura
 
 from digest.errors import SourceError
 from digest.ingest.fields import Notice, build_article
-from digest.ingest.limits import Limits
 from digest.ingest.netguard import is_public_literal
+from digest.limits import Limits
 from digest.models import Article
 
 if TYPE_CHECKING:

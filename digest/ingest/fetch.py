@@ -5,7 +5,7 @@ code path. Transient failures (connect errors, timeouts, 429/5xx) are retried a 
 of times with backoff by tenacity; anything else becomes a :class:`SourceError` naming the URL.
 httpx's timeout applies to each read, so a server that trickles a byte at a time could hold a
 run forever; a deadline per URL (``DEADLINE_FACTOR`` x the timeout, headers, body and retries
-together), per feed and per run (:class:`~digest.ingest.limits.Limits`) stops that, enforced
+together), per feed and per run (:class:`~digest.limits.Limits`) stops that, enforced
 on every socket operation by :class:`~digest.ingest.netguard.DeadlineBackend`. A host that
 could not be reached is not tried again in the same run. Links taken from a feed must point at
 public addresses (see :mod:`digest.ingest.netguard`).
@@ -27,8 +27,8 @@ from tenacity import (
 )
 
 from digest.errors import SourceError
-from digest.ingest.limits import Limits
 from digest.ingest.netguard import DeadlineBackend, check_public
+from digest.limits import Limits
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from dateutil import parser as dateparser
 
 from digest.errors import SourceError
 from digest.ingest.fetch import canonical_url
-from digest.ingest.limits import Limits
+from digest.limits import Limits
 from digest.models import Article
 
 EARLIEST_YEAR = 1800  # older "publication dates" are typos or placeholders (0001-01-01)

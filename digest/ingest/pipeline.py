@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Literal
 
 from digest.config import CHUNK_OVERLAP, CHUNK_SIZE, NEAR_DUPLICATE_THRESHOLD
+from digest.embed import Embedder
 from digest.errors import ConfigError, SourceError
 from digest.ingest import dedupe
 from digest.ingest.chunk import chunk_article
-from digest.ingest.embed import Embedder
 from digest.ingest.fetch import Fetcher, canonical_url
-from digest.ingest.limits import Limits
 from digest.ingest.readers import Notice, expand, read_file, read_url
+from digest.limits import Limits
 from digest.models import Article, Chunk
 from digest.store import ArticleWrite, Store
 

@@ -5,7 +5,7 @@ one bad record (a malformed JSON line, a feed entry whose page 404s) is reported
 siblings still land; :func:`read_bytes` turns *any* exception a parser raises into a
 ``SourceError`` for that source alone. Parsing is done by real parsers: python-frontmatter for
 YAML headers (with a size limit and no aliases), trafilatura for HTML main text, feedparser for
-RSS/Atom, json for JSON. Limits come from :class:`~digest.ingest.limits.Limits`.
+RSS/Atom, json for JSON. Limits come from :class:`~digest.limits.Limits`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from digest.errors import SourceError
 from digest.ingest.feeds import html_to_text, looks_like_feed, parse_feed
 from digest.ingest.fetch import Fetcher
 from digest.ingest.fields import Notice, build_article, parse_date
-from digest.ingest.limits import Limits
+from digest.limits import Limits
 from digest.models import Article
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from digest.ingest.embed import Embedder
+from digest.embed import Embedder
 from digest.judges import features as ft
 from digest.judges import text as tx
 from digest.judges.base import Judgement

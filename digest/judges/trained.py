@@ -174,7 +174,7 @@ def quoted_claim(claim: str, sources: list[str]) -> str | None:
 
 
 # -- the model ---------------------------------------------------------------------------------
-# Pinned like the embedding model's (digest/ingest/embed.py): a changed file is an error.
+# Pinned like the embedding model's (digest/embed.py): a changed file is an error.
 MODEL_SHA256 = "6511aab3238363900ad13c197acdb9c7ad73bea57b95c098d64e28877e685154"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MAX_LEN = 128  # word pieces of claim + window, as in training
@@ -186,9 +186,9 @@ def model_files(directory: Path = MODEL_DIR) -> tuple[Path, Path]:
     """Paths of (model.onnx, tokenizer.json), checked against their sha256.
 
     The tokenizer is all-MiniLM-L6-v2's, byte for byte the one the embedding model already
-    ships (``digest.ingest.embed``), so it is reused rather than shipped twice.
+    ships (``digest.embed``), so it is reused rather than shipped twice.
     """
-    from digest.ingest.embed import minilm_files, verified_file
+    from digest.embed import minilm_files, verified_file
 
     model = verified_file(directory / "model.onnx", MODEL_SHA256)
     if (directory / "tokenizer.json").exists():

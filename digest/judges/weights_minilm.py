@@ -1,6 +1,6 @@
 """Frozen coefficients of the embedded judge. Generated; do not edit by hand.
 
-Fitted by ``python -m digest.judges.fit --train cliff_goyal21_sentences.jsonl --l2 100.0``
+Fitted by ``python -m train.fit --train cliff_goyal21_sentences.jsonl --l2 100.0``
 (L2-regularised, class-balanced logistic regression on standardised signals). The threshold
 maximises balanced accuracy on that same training file; every other dataset is reported with
 these numbers unchanged (evals/RESULTS.md).

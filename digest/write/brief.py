@@ -16,10 +16,10 @@ import logging
 from datetime import datetime
 
 from digest.briefing import Briefing, describe_window
-from digest.errors import CitationError
+from digest.errors import CitationError, NothingToBriefError
 from digest.store import Store
 from digest.write.cite import number_citations
-from digest.write.retrieve import NothingToBriefError, StoreRetriever
+from digest.write.retrieve import StoreRetriever
 from digest.write.verify import VerifyOptions, require_supported, verify_result
 from digest.write.writer import Writer
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from digest.briefing import DraftSentence, Passage, Usage, WriterResult
-from digest.ingest.embed import Embedder
+from digest.embed import Embedder
 from digest.ingest.sentences import split_sentences
 from digest.models import StoredArticle
 from digest.write.compose import compose_section, lead_bonus

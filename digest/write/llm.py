@@ -29,7 +29,15 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
 
-from digest.briefing import DraftSentence, Dropped, Passage, Section, Usage, WriterResult
+from digest.briefing import (
+    MAX_CITATIONS,
+    DraftSentence,
+    Dropped,
+    Passage,
+    Section,
+    Usage,
+    WriterResult,
+)
 from digest.errors import LLMError
 from digest.ingest.sentences import split_sentences
 from digest.llm import LLM, UsageMeter
@@ -39,7 +47,6 @@ from digest.write.writer import RepairRequest
 logger = logging.getLogger(__name__)
 
 SECTIONS: tuple[Section, ...] = ("summary", "body", "differences")
-MAX_CITATIONS = 3  # per sentence (ALCE's convention); the prompt asks for the fewest
 
 
 class _Sentence(BaseModel):

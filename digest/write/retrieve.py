@@ -31,21 +31,17 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from digest.briefing import Passage
-from digest.daily.stories import Story, merge_same_event, top_stories
 from digest.errors import DigestError
 from digest.models import Hit, StoredArticle
 from digest.store import Store, date_where
 from digest.write.mmr import mmr_pick
+from digest.write.stories import Story, merge_same_event, top_stories
 
 logger = logging.getLogger(__name__)
 
 # all-MiniLM-L6-v2 cosine similarity: on-topic questions score 0.4-0.8 against the sample
 # corpus, unrelated ones ("banana bread", "lattice QCD") 0.02-0.17. 0.3 sits in the gap.
 MIN_RELEVANCE = 0.3
-
-
-class NothingToBriefError(DigestError):
-    """Retrieval found nothing for the topic/window: no digest is written, never an invented one."""
 
 
 def wire_group(article: StoredArticle) -> str:

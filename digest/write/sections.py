@@ -21,10 +21,10 @@ from digest.briefing import (
     Verification,
     WriterResult,
 )
-from digest.daily.stories import Story
 from digest.store import Store
 from digest.write.cite import number_citations
 from digest.write.retrieve import passages_for_stories
+from digest.write.stories import Story
 from digest.write.verify import VerifyOptions, combine, require_supported, verify_result
 from digest.write.writer import Writer
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from digest.briefing import (
+    MAX_CITATIONS,
     DraftSentence,
     Dropped,
     EvidenceSpan,
@@ -39,14 +40,12 @@ from digest.briefing import (
     WriterResult,
     provenance,
 )
-from digest.errors import DigestError
+from digest.errors import DigestError, UnderSupportedError
 from digest.judges import judge_all
 from digest.judges.base import Judge, Judgement
 from digest.write.writer import Repairer, RepairRequest, Writer
 
 logger = logging.getLogger(__name__)
-
-MAX_CITATIONS = 3
 
 # Measured share of faithful sentences each judge calls unsupported (evals/bench_verify.py,
 # faithful paraphrases and verbatim/attributed sentences against their passages). A judge
@@ -55,7 +54,6 @@ MAX_CITATIONS = 3
 # Measured (22 sentences): embedded 27 %, trained 45 % -> both flag; so no shipped judge cuts by
 # default, and DIGEST_VERIFY_ACTION=cut is the user's explicit choice.
 FALSE_CUT_LIMIT = 0.10
-CUTS: frozenset[str] = frozenset()
 
 Action = Literal["auto", "cut", "flag"]
 
@@ -70,15 +68,11 @@ class VerifyOptions:
     min_supported: float = 0.0
 
 
-class UnderSupportedError(DigestError):
-    """Fewer sentences survived verification than ``--min-supported`` asks for: no file."""
-
-
 def resolve_action(judge: Judge, action: Action) -> Literal["cut", "flag"]:
     """``auto``: cut only with a judge whose false-cut rate was measured under the limit."""
     if action != "auto":
         return action
-    return "cut" if judge.name in CUTS else "flag"
+    return "flag"
 
 
 @dataclass

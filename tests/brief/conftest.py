@@ -12,7 +12,7 @@ import pytest
 from brief_helpers import NOW, TOPIC
 
 from digest.briefing import Briefing
-from digest.ingest.embed import MiniLMEmbedder
+from digest.embed import MiniLMEmbedder
 from digest.store import Store, open_client
 from digest.write.brief import build_briefing
 from digest.write.extractive import ExtractiveWriter

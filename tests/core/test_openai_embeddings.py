@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from digest.app import build_embedder
 from digest.cli import app
 from digest.config import Settings
+from digest.embed import OpenAIEmbedder
 from digest.errors import EmbeddingMismatchError, LLMError
-from digest.ingest.embed import OpenAIEmbedder
 from digest.store import Store, open_client
 
 DIM = 8

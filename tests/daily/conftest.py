@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from daily_helpers import DAYS, Daily, corpus_days, deliver, evening, write_project
 
-from digest.ingest.embed import MiniLMEmbedder
+from digest.embed import MiniLMEmbedder
 
 
 @pytest.fixture(scope="session")

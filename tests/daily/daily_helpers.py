@@ -13,7 +13,7 @@ from pathlib import Path
 
 from digest.daily.project import Project, load_project
 from digest.daily.run import DailyResult, run_daily
-from digest.ingest.embed import MiniLMEmbedder
+from digest.embed import MiniLMEmbedder
 from digest.ingest.readers import read_file
 from digest.store import Store, open_client
 from digest.write.extractive import ExtractiveWriter

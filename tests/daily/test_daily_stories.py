@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from daily_helpers import DAYS, Daily
 
-from digest.daily.stories import group_stories, select_stories
 from digest.models import StoredArticle
 from digest.store import date_where
 from digest.write.standalone import dangling_in_digest, full_names
+from digest.write.stories import group_stories, select_stories
 
 T0 = datetime(2026, 5, 19, 8, 0, tzinfo=UTC)
 

@@ -12,8 +12,8 @@ import math
 
 import pytest
 
+from digest.briefing import MAX_CITATIONS
 from digest.evaluate import evaluate_digest
-from digest.evaluate.check import MAX_CITATIONS
 
 DIGEST = """Putin arrived in Tianjin on Wednesday [1].
 Trade reached 245 billion dollars last year [2].

@@ -13,9 +13,9 @@ from digest.errors import ConfigError
 from digest.evaluate.aggregate import Estimate, estimate, paired_difference
 from digest.evaluate.coverage import coverage
 from digest.evaluate.gates import check_bounds, check_regressions, load_results, parse_gate
-from digest.evaluate.suite_config import EXAMPLE, load_suite
-from digest.evaluate.suite_models import METRICS, InputResult, SuiteResult, VariantSummary
-from digest.evaluate.suite_report import render_suite_html, render_suite_markdown
+from digest.evaluate.suite.config import EXAMPLE, load_suite
+from digest.evaluate.suite.models import METRICS, InputResult, SuiteResult, VariantSummary
+from digest.evaluate.suite.report import render_suite_html, render_suite_markdown
 
 NAN = float("nan")
 

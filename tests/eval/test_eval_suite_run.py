@@ -16,11 +16,11 @@ from suite_stub import planted_prompts, start_stub
 from digest import app as composition
 from digest.config import Settings
 from digest.evaluate.gates import check_bounds, check_regressions, parse_gate
-from digest.evaluate.suite import SuiteRunner
-from digest.evaluate.suite_config import load_suite
-from digest.evaluate.suite_inputs import expand_corpora
-from digest.evaluate.suite_models import SuiteResult
-from digest.evaluate.suite_summary import limit_inputs, run_suite
+from digest.evaluate.suite.config import load_suite
+from digest.evaluate.suite.inputs import expand_corpora
+from digest.evaluate.suite.models import SuiteResult
+from digest.evaluate.suite.runner import SuiteRunner
+from digest.evaluate.suite.summary import limit_inputs, run_suite
 from digest.store import Store, open_client
 
 NOW = datetime(2026, 5, 22, tzinfo=UTC)
@@ -165,7 +165,7 @@ def test_limit_and_changed_prompt_rebuild_only_what_changed(
 
 
 def test_folder_and_store_inputs_are_fingerprinted_by_content(tmp_path: Path, store) -> None:
-    from digest.evaluate.suite_config import CorpusSpec
+    from digest.evaluate.suite.config import CorpusSpec
 
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -17,7 +17,7 @@ import pytest
 from ingest_helpers import LocalServer
 from typer.testing import CliRunner
 
-from digest.ingest.embed import MiniLMEmbedder
+from digest.embed import MiniLMEmbedder
 from digest.store import Store, open_client
 
 

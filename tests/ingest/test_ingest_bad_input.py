@@ -22,8 +22,8 @@ from ingest_helpers import (
 )
 from typer.testing import CliRunner
 
+from digest.embed import MiniLMEmbedder
 from digest.errors import SourceError
-from digest.ingest.embed import MiniLMEmbedder
 from digest.ingest.pipeline import ingest
 from digest.store import Store, open_client
 

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from digest.app import build_store
 from digest.config import Settings
-from digest.ingest.embed import MiniLMEmbedder
+from digest.embed import MiniLMEmbedder
 
 CORPUS = Path(__file__).resolve().parents[2] / "seeds" / "corpus"
 

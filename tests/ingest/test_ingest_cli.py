@@ -14,7 +14,7 @@ from ingest_helpers import run_cli, stored_chunk_ids
 from typer.testing import CliRunner
 
 from digest.cli import app
-from digest.ingest.embed import MiniLMEmbedder
+from digest.embed import MiniLMEmbedder
 from digest.store import Store, open_client
 
 CORPUS = Path(__file__).resolve().parents[2] / "seeds" / "corpus"

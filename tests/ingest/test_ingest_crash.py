@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ingest_helpers import article_md, assert_consistent, generated_body
 
-from digest.ingest.embed import MiniLMEmbedder
+from digest.embed import MiniLMEmbedder
 from digest.ingest.pipeline import ingest
 from digest.store import Store, open_client
 

@@ -9,8 +9,8 @@ import pytest
 from ingest_helpers import HashEmbedder, run_cli
 from typer.testing import CliRunner
 
+from digest.embed import MiniLMEmbedder, _package_dir, minilm_files
 from digest.errors import EmbeddingMismatchError, ModelFileError
-from digest.ingest.embed import MiniLMEmbedder, _package_dir, minilm_files
 from digest.ingest.pipeline import ingest, reindex
 from digest.store import Store, open_client
 

@@ -17,7 +17,7 @@ import pytest
 
 from digest.errors import SourceError
 from digest.ingest.fetch import Fetcher
-from digest.ingest.limits import Limits
+from digest.limits import Limits
 
 HEADER = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"z" * 400 + b"\r\n\r\n"
 

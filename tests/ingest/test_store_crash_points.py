@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from ingest_helpers import article_md, assert_consistent, generated_body
 
-from digest.ingest.embed import MiniLMEmbedder
+from digest.embed import MiniLMEmbedder
 from digest.ingest.pipeline import ingest
 from digest.store import Store, open_client
 

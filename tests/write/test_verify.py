@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from digest.briefing import DraftSentence, Passage
+from digest.errors import UnderSupportedError
 from digest.judges import get_judge
 from digest.store import Store
 from digest.write.cite import number_citations
 from digest.write.verify import (
-    UnderSupportedError,
     VerifyOptions,
     explain,
     require_supported,

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from digest.briefing import Briefing
-from digest.daily.stories import group_stories, merge_same_event
 from digest.ingest.pipeline import IngestOptions, ingest
 from digest.store import Store, date_where
 from digest.write.extractive import ExtractiveWriter
 from digest.write.sections import write_sections
 from digest.write.standalone import dangling_reasons
+from digest.write.stories import group_stories, merge_same_event
 
 DAY = datetime(2026, 6, 3, tzinfo=UTC)
 ARTICLES = {

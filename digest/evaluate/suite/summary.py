@@ -7,9 +7,8 @@ import time
 from collections import defaultdict
 
 from digest.evaluate.aggregate import estimate, paired_difference
-from digest.evaluate.suite import SuiteRunner
-from digest.evaluate.suite_inputs import EvalInput
-from digest.evaluate.suite_models import (
+from digest.evaluate.suite.inputs import EvalInput
+from digest.evaluate.suite.models import (
     CONTEXT_METRICS,
     METRICS,
     InputInfo,
@@ -17,6 +16,7 @@ from digest.evaluate.suite_models import (
     SuiteResult,
     VariantSummary,
 )
+from digest.evaluate.suite.runner import SuiteRunner
 
 
 def limit_inputs(inputs: list[EvalInput], limit: int | None) -> list[EvalInput]:

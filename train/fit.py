@@ -1,6 +1,6 @@
 """Fit the embedded judge's weights on ONE labelled file; report them on the others.
 
-    python -m digest.judges.fit --train TRAIN.jsonl [--eval A.jsonl B.jsonl] [--limit N]
+    python -m train.fit --train TRAIN.jsonl [--eval A.jsonl B.jsonl] [--limit N]
 
 Prints the fitted :class:`~digest.judges.logistic.Logistic` as Python to paste into
 ``weights.py``, the threshold that maximises balanced accuracy on the training file, and a
@@ -34,7 +34,7 @@ def _emb_column(
     target = cache / f"{path.stem}-{limit or 'all'}-emb.npy" if cache else None
     if target is not None and target.exists():
         return np.load(target)
-    from digest.ingest.embed import MiniLMEmbedder
+    from digest.embed import MiniLMEmbedder
     from digest.judges.embedded import EmbeddedJudge
 
     judge = EmbeddedJudge(MiniLMEmbedder(threads=1))
@@ -119,7 +119,7 @@ def weights_module(model: Logistic, threshold: float, args: argparse.Namespace) 
     names = "(\n" + "".join(f"        {n!r},\n" for n in model.names) + "    )"
     return f'''"""Frozen coefficients of the embedded judge. Generated; do not edit by hand.
 
-Fitted by ``python -m digest.judges.fit --train {args.train.name} --l2 {args.l2}{lexical}``
+Fitted by ``python -m train.fit --train {args.train.name} --l2 {args.l2}{lexical}``
 (L2-regularised, class-balanced logistic regression on standardised signals). The threshold
 maximises balanced accuracy on that same training file; every other dataset is reported with
 these numbers unchanged (evals/RESULTS.md).

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml  # type: ignore[import-untyped]  # no stubs installed; PyYAML comes with frontmatter
 
 from digest.errors import ConfigError
-from digest.evaluate.suite_config import CorpusSpec
+from digest.evaluate.suite.config import CorpusSpec
 from digest.ingest.pipeline import ingest
 from digest.store import Store
 

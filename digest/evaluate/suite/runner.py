@@ -23,19 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from digest.briefing import Briefing
-from digest.errors import DigestError
+from digest.errors import DigestError, NothingToBriefError
 from digest.evaluate.coverage import coverage
 from digest.evaluate.models import EvalReport
 from digest.evaluate.neutral import neutrality_flags
 from digest.evaluate.run import evaluate_briefing
-from digest.evaluate.suite_config import Suite, Variant
-from digest.evaluate.suite_inputs import EvalInput
-from digest.evaluate.suite_models import DrillEvidence, DrillSentence, InputInfo, InputResult
+from digest.evaluate.suite.config import Suite, Variant
+from digest.evaluate.suite.inputs import EvalInput
+from digest.evaluate.suite.models import DrillEvidence, DrillSentence, InputInfo, InputResult
 from digest.ingest.sentences import split_sentences
 from digest.judges.base import Judge
 from digest.prompts import default_prompts_dir
 from digest.write.brief import build_briefing
-from digest.write.retrieve import NothingToBriefError
 from digest.write.verify import VerifyOptions
 from digest.write.writer import Writer
 

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from digest.evaluate.aggregate import Difference, Estimate
-from digest.evaluate.suite_models import CONTEXT_METRICS, METRICS, SuiteResult
+from digest.evaluate.suite.models import CONTEXT_METRICS, METRICS, SuiteResult
 
 GROUPS: dict[str, list[str]] = {
     "Faithfulness": ["citation_recall", "citation_precision", "uncited_share",
