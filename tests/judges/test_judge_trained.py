@@ -152,7 +152,7 @@ def test_a_stacker_combines_the_logit_with_the_lexical_signals(judge: tr.Trained
     assert only_logit.threshold == 0.5
     lexical = EmbeddedJudge(None)
     for claim in (FAITHFUL, ALTERED["city"], ALTERED["negation"]):
-        (_, logits), = judge.window_logits([(claim, [ARTICLE])])
+        ((_, logits),) = judge.window_logits([(claim, [ARTICLE])])
         logit = float(logits.max())
         x = float(tr.lexical_signals(lexical, tr.clean_claim(claim), [ARTICLE])[signal])
         assert only_logit.judge(claim, [ARTICLE]).probability == pytest.approx(
