@@ -50,7 +50,7 @@ from digest.errors import LLMError
 from digest.llm_prices import estimate_cost, price_for
 
 __all__ = ["LLM", "MODES", "CapabilityError", "MalformedAnswer", "OutputMode", "UsageMeter",
-           "estimate_cost", "parse_json", "price_for", "retrying_call"]
+           "check_models_served", "estimate_cost", "parse_json", "price_for", "retrying_call"]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -230,26 +230,16 @@ class LLM:
         return left
 
     def check_model(self) -> None:
-        """Once per run: the model must be one the server lists (``GET /v1/models``).
+        """Once per run: the model must be one the server lists (:func:`check_models_served`).
 
-        Servers that list nothing or have no such route are trusted; Ollama's ``name`` means
-        ``name:latest``.
+        :func:`digest.app` checks every model of a run before any work starts; this lazy check
+        covers an ``LLM`` built elsewhere (the first request of a run pays for it).
         """
         with self._lock:
             if self._checked:
                 return
             self._checked = True
-        client = getattr(self.chat_model, "root_client", None)
-        try:
-            listing = client.with_options(timeout=10.0).models.list() if client else []
-            served = [m.id for m in listing]
-        except (openai.OpenAIError, AttributeError, TypeError) as exc:
-            logger.debug("model list unavailable at %s: %s", self.where, exc)
-            return
-        if served and self.model not in served and f"{self.model}:latest" not in served:
-            shown = ", ".join(sorted(served)[:12]) + (" …" if len(served) > 12 else "")
-            raise LLMError(f"model {self.model!r} is not served at {self.where}; available: "
-                           f"{shown} (choose one with --model or DIGEST_LLM_MODEL)")
+        check_models_served(self, [self.model])
 
     def invoke(self, messages: Sequence[BaseMessage], meter: UsageMeter, *, what: str,
                **kwargs: Any) -> AIMessage:
@@ -330,3 +320,72 @@ class LLM:
         if len(items) <= 1:
             return [fn(item) for item in items]
         return RunnableLambda(fn).batch(list(items), config={"max_concurrency": self.concurrency})
+
+
+def _models_client(client_or_llm: Any) -> Any:
+    """The ``openai.OpenAI`` client behind an :class:`LLM`, a ``ChatOpenAI`` or a client."""
+    if isinstance(client_or_llm, LLM):
+        client_or_llm = client_or_llm.chat_model
+    return getattr(client_or_llm, "root_client", None) or client_or_llm
+
+
+def _where(client: Any) -> str:
+    return str(getattr(client, "base_url", "") or "api.openai.com").rstrip("/")
+
+
+def check_models_served(client_or_llm: Any, names: Sequence[str], deadline_s: float = 60.0,
+                        ) -> list[str] | None:
+    """Refuse any of ``names`` the server does not list (``GET /v1/models``); what it lists.
+
+    Why it waits: a local server busy generating answers ``/v1/models`` late (13 s was seen
+    with llama-cpp-python) or with a 5xx; a check that gave up after one short timeout let a
+    bogus name through. So timeouts, 429 and 5xx are retried until ``deadline_s``, each try
+    waiting for whatever time is left; when no list came in time the run stops (an unchecked
+    name is never accepted from a server that lists models). A refused connection fails at
+    once (the server is not up). A server without the route (404) or with an empty list is
+    trusted: it cannot say. Ollama's ``name`` means ``name:latest``. ``None``: nothing listed.
+    """
+    client = _models_client(client_or_llm)
+    if not hasattr(client, "with_options"):  # a chat model without an OpenAI client (tests)
+        return None
+    where = _where(client)
+    wanted = list(dict.fromkeys(n for n in names if n))
+    started = time.monotonic()
+    delay, last = 0.5, ""
+    while True:
+        left = deadline_s - (time.monotonic() - started)
+        if left <= 0:
+            raise LLMError(
+                f"could not check the model name(s) {', '.join(map(repr, wanted))}: {where} "
+                f"did not list its models within {deadline_s:.0f} s (last: {last}); the server "
+                "may be busy with another request: wait for it, or restart it")
+        try:
+            served = [m.id for m in client.with_options(timeout=left).models.list()]
+            break
+        except openai.NotFoundError:
+            logger.debug("%s has no /models route; model names not checked", where)
+            return None
+        except (openai.APITimeoutError, openai.RateLimitError, openai.InternalServerError) as exc:
+            last = describe(exc)
+        except openai.APIConnectionError as exc:
+            raise LLMError(f"cannot connect to {where} to check the model name(s) "
+                           f"({describe(exc)}); check that the server is up and "
+                           "OPENAI_BASE_URL") from exc
+        except openai.APIStatusError as exc:
+            if exc.status_code < 500:
+                raise LLMError(f"{where} refused to list its models ({describe(exc)}); "
+                               f"{_hint(exc)}") from exc
+            last = describe(exc)
+        logger.warning("model list at %s: %s; retrying for up to %.0f s more", where, last,
+                       max(left, 0.0))
+        time.sleep(min(delay, max(deadline_s - (time.monotonic() - started), 0.0)))
+        delay = min(delay * 2, 5.0)
+    if not served:
+        return None
+    unknown = [n for n in wanted if n not in served and f"{n}:latest" not in served]
+    if unknown:
+        shown = ", ".join(sorted(served)[:12]) + (" …" if len(served) > 12 else "")
+        raise LLMError(f"model {', '.join(map(repr, unknown))} "
+                       f"{'is' if len(unknown) == 1 else 'are'} not served at {where}; "
+                       f"available: {shown} (choose one with --model or DIGEST_LLM_MODEL)")
+    return served

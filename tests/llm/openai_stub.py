@@ -169,6 +169,14 @@ class OpenAIStub:
         self._closing = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._busy_until = 0.0
+        self._busy_status: int | None = None
+
+    def busy(self, seconds: float, status: int | None = None) -> OpenAIStub:
+        """For the next ``seconds``, ``GET /models`` answers late (held until then) or, with
+        ``status``, at once with that HTTP error: a server busy generating, as llama.cpp is."""
+        self._busy_until, self._busy_status = time.monotonic() + seconds, status
+        return self
 
     # -- scripting -------------------------------------------------------------------------
     def push(self, *replies: Reply) -> OpenAIStub:
@@ -264,6 +272,12 @@ def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             models = stub.profile.models
+            wait = stub._busy_until - time.monotonic()
+            if wait > 0 and stub._busy_status is not None:
+                self._send(stub._busy_status, {"error": {"message": "stub: busy"}}, {})
+                return
+            if wait > 0:
+                stub._sleep(wait)
             if models is None or not self.path.rstrip("/").endswith("/models"):
                 self._send(404, {"error": {"message": f"stub: no route {self.path}"}}, {})
                 return
