@@ -19,6 +19,7 @@ from digest.errors import SourceError
 from digest.ingest.fetch import canonical_url
 from digest.limits import Limits
 from digest.models import Article
+from digest.safe_text import clean_text
 
 EARLIEST_YEAR = 1800  # older "publication dates" are typos or placeholders (0001-01-01)
 LATEST_YEAR = 2200  # 9999-12-31 is a placeholder, not a date
@@ -51,7 +52,10 @@ def parse_date(value: Any) -> datetime | None:
         return parsed.replace(tzinfo=UTC)
     # dateutil maps "Z"/"GMT" to tzlocal() when the machine runs on UTC; pin the actual offset
     # so a stored date never depends on the zone of the machine that reads it back.
-    offset = parsed.utcoffset()
+    try:
+        offset = parsed.utcoffset()  # "+25:00" parses, then raises here: not a date
+    except (ValueError, OverflowError):
+        return None
     return parsed.replace(tzinfo=UTC if not offset else timezone(offset))
 
 
@@ -70,7 +74,10 @@ class _Fields:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.warn(f"{name} is a {type(value).__name__}, not text; ignored")
             return None
-        cleaned = " ".join(str(value).split())
+        cleaned, bad = clean_text(str(value))
+        if bad:
+            self.warn(f"{name}: {bad} control or invalid character(s) replaced")
+        cleaned = " ".join(cleaned.split())
         if len(cleaned) > self.limits.max_field_chars:
             self.warn(f"{name} longer than {self.limits.max_field_chars} characters; cut")
             cleaned = cleaned[: self.limits.max_field_chars]
@@ -113,6 +120,12 @@ def build_article(
     limits = limits or Limits()
     fields = _Fields(source, limits, notes if notes is not None else [])
     body = text.replace("\r\n", "\n").replace("\r", "\n").strip()  # offsets stay meaningful
+    # One character for one (see digest.safe_text): chunk offsets into the stored text are
+    # exact, and a terminal, an XML feed or Chroma never sees a control or a lone surrogate.
+    body, bad = clean_text(body)
+    if bad:
+        fields.warn(f"text: {bad} control or invalid character(s) replaced by spaces or U+FFFD")
+        body = body.strip()
     if not body:
         raise SourceError(source, "no article text")
     if len(body) > limits.max_article_chars:
@@ -125,5 +138,5 @@ def build_article(
         title=fields.text("title", meta.get("title")),
         author=fields.text("author", meta.get("author")),
         published=fields.published(meta.get("published") or meta.get("date")),
-        source=source,
+        source=clean_text(source)[0],
     )

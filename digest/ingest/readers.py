@@ -78,6 +78,21 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise yaml.YAMLError("aliases (*name) are not allowed in front matter")
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """An impossible unquoted date (``2025-13-45``) stays text, so only that field is lost.
+
+        PyYAML raises from inside ``load`` for it, which used to cost the whole article;
+        as a string it reaches ``fields.published``, which drops it with a warning.
+        """
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                               _NoAliasLoader.construct_yaml_timestamp)
+
 
 class _StrictYAML(frontmatter.YAMLHandler):
     def __init__(self, max_bytes: int) -> None:
