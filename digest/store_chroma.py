@@ -7,6 +7,7 @@ becomes a :class:`StoreError` with one line saying what to do, never a traceback
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -18,13 +19,18 @@ from urllib.parse import urlparse
 from digest.errors import StoreError
 from digest.store_records import ArticleWrite
 
-__all__ = ["ArticleWrite", "busy", "chroma_errors", "create_collection", "open_client"]
+__all__ = ["ArticleWrite", "busy", "chroma_errors", "create_collection", "disk_full", "open_client"]
 
 RECOVERY = (
     "if the store's files are damaged, restore the folder from a backup, or move it aside and "
     "re-ingest your sources (`digest ingest ...`); a store filled with another embedding model "
     "needs `digest reindex`"
 )
+DISK_FULL = (
+    "nothing was lost: each update is all-or-nothing, so the store still holds everything it "
+    "held before this command; free some space and run the command again"
+)
+CREATING_S = 5.0  # how long a fresh, empty chroma.sqlite3 may be another process creating it
 ATTEMPTS = 20  # concurrent first use: other processes may be creating the same files
 PAUSE = 0.25
 
@@ -43,6 +49,8 @@ def chroma_errors() -> Iterator[None]:
     except StoreError:
         raise
     except _chroma_error_types() as exc:
+        if disk_full(exc):
+            raise StoreError(f"the disk is full (ENOSPC): {DISK_FULL}") from exc
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
         raise StoreError(
             f"the Chroma store failed ({type(exc).__name__}: {first}); {RECOVERY}"
@@ -67,6 +75,67 @@ def busy(exc: BaseException) -> bool:
     return False
 
 
+def _segments(folder: Path) -> bool:
+    """Whether the folder holds Chroma's per-collection segment folders (a store with data)."""
+    try:
+        return any(entry.is_dir() for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
+def _check_folder(folder: Path) -> None:
+    """Refuse a store folder that is not one, or whose database is gone or empty.
+
+    A 0-byte ``chroma.sqlite3`` is what another process leaves for about a millisecond while
+    it creates the store (three ``digest ingest`` on an empty home, issue 24), so an empty file
+    that is recent and has no data beside it is waited for, then opened (SQLite initialises an
+    empty file); an empty one next to data, or left empty for longer, is damage.
+    """
+    database = folder / "chroma.sqlite3"
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(f"the Chroma store path {folder} is a file, not a folder: move it "
+                             "aside or point --store / DIGEST_HOME elsewhere")
+        folder.mkdir(parents=True, exist_ok=True)
+        if not database.exists():
+            if _segments(folder):
+                raise StoreError(f"the Chroma store at {folder} is missing its database "
+                                 f"({database.name} was deleted?); {RECOVERY}")
+            return
+        info = database.stat()
+        if info.st_size > 0:
+            return
+        if _segments(folder) or time.time() - info.st_mtime >= CREATING_S:
+            raise StoreError(f"the Chroma store at {folder} is damaged ({database.name} "
+                             f"is empty); {RECOVERY}")
+        deadline = time.monotonic() + CREATING_S  # another process is creating it: let it
+        while database.stat().st_size == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    except OSError as exc:
+        raise StoreError(f"cannot open the Chroma store at {folder}: {_os_reason(exc)}") from exc
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full ({DISK_FULL})"
+    return exc.strerror or str(exc)
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) is a full disk: ENOSPC, or SQLite's SQLITE_FULL."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        text = str(seen).lower()
+        if "disk is full" in text or "no space left" in text or "quota exceeded" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def open_client(*, path: str | None = None, url: str | None = None) -> Any:
     """An embedded PersistentClient at ``path`` or an HttpClient for a Chroma server at ``url``."""
     import chromadb
@@ -85,11 +154,7 @@ def open_client(*, path: str | None = None, url: str | None = None) -> Any:
         except Exception as exc:  # chromadb raises bare ValueError/ConnectionError types
             raise StoreError(f"cannot open Chroma at {url}: {exc}") from exc
     folder = Path(path or "./chroma")
-    database = folder / "chroma.sqlite3"
-    if database.is_file() and database.stat().st_size == 0:
-        raise StoreError(
-            f"the Chroma store at {folder} is damaged ({database.name} is empty); {RECOVERY}"
-        )
+    _check_folder(folder)
     for attempt in range(ATTEMPTS):
         try:
             return chromadb.PersistentClient(path=str(folder), settings=settings)
@@ -97,6 +162,9 @@ def open_client(*, path: str | None = None, url: str | None = None) -> Any:
             if busy(exc) and attempt + 1 < ATTEMPTS:
                 time.sleep(PAUSE)
                 continue
+            if disk_full(exc):
+                raise StoreError(f"cannot open Chroma at {folder}: the disk is full (ENOSPC); "
+                                 f"{DISK_FULL}") from exc
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
             raise StoreError(f"cannot open Chroma at {folder}: {first}; {RECOVERY}") from exc
     raise AssertionError("unreachable")
