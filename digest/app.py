@@ -51,8 +51,7 @@ def build_embedder(settings: Settings, kind: str | None = None) -> Embedder:
 def build_store(settings: Settings, embedder: Embedder | None = None) -> Store:
     if settings.chroma_url:
         client = open_client(url=settings.chroma_url)
-    else:
-        settings.store_path.mkdir(parents=True, exist_ok=True)
+    else:  # open_client creates the folder, or says why it cannot (a file in its place)
         client = open_client(path=str(settings.store_path))
     return Store(client, embedder or build_embedder(settings), settings.collection)
 
