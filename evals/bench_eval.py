@@ -91,11 +91,11 @@ def main() -> int:
     parser.add_argument("--topic", default="Putin visit to China")
     args = parser.parse_args()
 
+    from digest.app import build_judge
     from digest.config import Settings
     from digest.embed import MiniLMEmbedder
     from digest.evaluate import evaluate_digest
     from digest.ingest.pipeline import IngestOptions, ingest
-    from digest.judges import get_judge
     from digest.render.markdown import render_markdown
     from digest.store import Store, open_client
     from digest.write.brief import build_briefing
@@ -109,7 +109,7 @@ def main() -> int:
             store, topic=args.topic, writer=ExtractiveWriter(store.embedder), now=NOW
         )
         markdown = render_markdown(briefing)
-        judge = get_judge(args.judge, Settings(home=Path(tmp)))
+        judge = build_judge(Settings(home=Path(tmp)), args.judge)
         calls = 0
         original = judge.judge
 

@@ -28,6 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from digest.app import Services  # noqa: E402
 from digest.config import Settings  # noqa: E402
 from digest.judges.bench import BenchResult, run_bench  # noqa: E402
 
@@ -77,7 +78,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    settings = Settings()
+    services = Services(Settings())
     paths = [args.data / f for f in args.files] + [REPO / "evals" / "cases" / "claims.jsonl"]
     results: list[BenchResult] = []
     lines = [
@@ -93,7 +94,7 @@ def main() -> None:
             if not path.exists():
                 logger.warning("skipping %s: not found", path)
                 continue
-            result = run_bench(path, judge=judge, settings=settings, limit=args.limit)
+            result = run_bench(path, judge=services.judge(judge), limit=args.limit)
             results.append(result)
             lines.append(row(result))
             logger.info("%s", lines[-1])

@@ -82,14 +82,14 @@ def bench_concurrency(store, sentences: int, delay: float) -> None:  # type: ign
 
 
 def bench_overhead(store, repeat: int) -> None:  # type: ignore[no-untyped-def]
+    from digest.app import build_judge
     from digest.config import Settings
-    from digest.judges import get_judge
     from digest.write.brief import build_briefing
     from digest.write.extractive import ExtractiveWriter
     from digest.write.verify import VerifyOptions
 
     writer = ExtractiveWriter(store.embedder)
-    judge = get_judge(Settings().judge, None)  # DIGEST_JUDGE, default trained
+    judge = build_judge(Settings(), Settings().judge)  # DIGEST_JUDGE, default trained
     times: dict[str, list[float]] = {"off": [], "on": []}
     verify_seconds = []
     for _ in range(repeat):
@@ -109,15 +109,16 @@ def bench_overhead(store, repeat: int) -> None:  # type: ignore[no-untyped-def]
 
 
 def bench_false_cuts(store, judges: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from digest.app import build_judge
     from digest.briefing import DraftSentence, Passage
-    from digest.judges import get_judge
+    from digest.config import Settings
     from digest.write.verify import verify_drafts
 
     cases = [json.loads(line) for line in
              (ROOT / "evals" / "cases" / "faithful.jsonl").read_text().splitlines() if line]
     by_source = {a.source.split("/")[-1]: a for a in store.articles()}
     for name in judges:
-        judge = get_judge(name, None)
+        judge = build_judge(Settings(), name)
         calls = {"paraphrase": [0, 0], "verbatim": [0, 0]}
         for case in cases:
             article = by_source[case["article"]]

@@ -155,9 +155,9 @@ def _cover(sentence: str, text: str) -> float:
 
 def run(judge_name: str) -> dict:
     from digest.config import Settings
-    from digest.judges import get_judge
+    from digest.app import build_judge
 
-    judge = get_judge(judge_name, Settings())
+    judge = build_judge(Settings(), judge_name)
     articles = corpus()
     sentences = briefing(articles)
     kinds: dict[str, Callable[[str], str | None]] = {
@@ -234,9 +234,9 @@ def passages(text: str, words: int = 150) -> list[str]:
 def speed(judge_name: str, repeat: int = 2) -> dict:
     """Claims/s with three cited passages each: the sentence's own passage and two others."""
     from digest.config import Settings
-    from digest.judges import get_judge
+    from digest.app import build_judge
 
-    judge = get_judge(judge_name, Settings())
+    judge = build_judge(Settings(), judge_name)
     articles = corpus()
     chunks = [passages(text) for _, text in articles]
     items = []

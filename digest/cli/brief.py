@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from digest import app as composition
+from digest.app import Services
 from digest.cli.common import app, console, date_option, guard, load_settings
 from digest.errors import ConfigError
 from digest.ingest.readers import parse_date
@@ -84,12 +84,13 @@ def brief_cmd(
         form = fmt or _SUFFIX_FORMATS.get(suffix, "md")
         if form not in ("md", "json", "html"):
             raise ConfigError(f"--format {form!r}: use md, json or html")
-        store = composition.build_store(settings)
-        chosen = composition.build_writer(settings, store.embedder, writer, model)
-        checks = composition.build_verify(settings, enabled=verify, judge=judge,
-                                          min_supported=min_supported)
+        services = Services(settings)
+        chosen = services.writer(writer, model)
+        checks = services.verification(enabled=verify, judge=judge, min_supported=min_supported,
+                                       writer_model=model)
+        services.check_models()  # writer, repair and judge models, before any work starts
         briefing = build_briefing(
-            store, topic=topic, since=start, until=end, outlet=outlet, k=k, writer=chosen,
+            services.store, topic=topic, since=start, until=end, outlet=outlet, k=k, writer=chosen,
             now=clock, verify=checks,
         )
         if output is None:

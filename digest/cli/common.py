@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from digest.config import Settings
+from digest.daily.project import Project, find_project, load_project
+from digest.daily.runs import Delivery
 from digest.errors import ConfigError, DigestError, LockedError
 from digest.ingest.readers import parse_date
 
@@ -94,3 +96,53 @@ def date_option(value: str | None, option: str, *, end_of_day: bool = False) -> 
     if end_of_day and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", value):
         parsed += timedelta(days=1)
     return parsed
+
+
+# --- shared by `daily`, `deliver`, `runs`, `schedule` and `brief` (one place each) -----------------
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="project file (default: ./digest.toml)")
+]
+
+
+def project_option(config: Path | None) -> tuple[Path, Project]:
+    """The project file named by ``--config``, else ``./digest.toml`` found from here."""
+    path = find_project(config, Path.cwd())
+    return path, load_project(path)
+
+
+def day_option(value: str | None) -> date | None:
+    """``--date YYYY-MM-DD`` of ``daily`` and ``deliver``."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"--date {value!r}: use YYYY-MM-DD") from exc
+
+
+def now_option(value: str | None) -> datetime:
+    """``--now``: the one parser of "pretend it is this time" (``brief`` and ``daily``).
+
+    ISO 8601 or a date; a time without an offset is UTC, as every stored time is.
+    """
+    if value is None:
+        return datetime.now(UTC)
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ConfigError(f"--now {value!r}: use ISO 8601, e.g. 2026-05-20T07:00:00+00:00")
+    return parsed
+
+
+_STYLE = {"sent": "green", "failed": "red", "skipped": "dim", "dry-run": "cyan"}
+
+
+def print_deliveries(results: Iterable[Delivery]) -> int:
+    """One line per (day, target); returns how many failed."""
+    failed = 0
+    for d in results:
+        failed += d.status == "failed"
+        line = (f"{d.digest_date} → {d.target} ({d.kind}): [{_STYLE[d.status]}]{d.status}[/]"
+                f": {escape(d.detail)}")
+        (console if d.status == "failed" else out).print(line, highlight=False, soft_wrap=True)
+    return failed

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from digest import app as composition
-from digest.cli.common import app, console, guard, load_settings, out
+from digest.app import Services
+from digest.cli.common import (
+    ConfigOption,
+    app,
+    console,
+    day_option,
+    guard,
+    load_settings,
+    now_option,
+    out,
+    print_deliveries,
+    project_option,
+)
 from digest.daily.deliver import after_run, undelivered
-from digest.daily.project import PROJECT_FILE, Project, find_project, load_project, write_example
+from digest.daily.project import PROJECT_FILE, write_example
 from digest.daily.run import DailyResult, is_running, run_daily
-from digest.daily.runs import Delivery, RunRecord, read_records, runs
+from digest.daily.runs import RunRecord, read_records, runs
 from digest.daily.schedule import (
     CrontabCommand,
     CrontabFile,
@@ -28,19 +39,6 @@ from digest.daily.schedule import (
     run_systemctl,
     systemd_units,
 )
-from digest.embed import Embedder
-from digest.errors import ConfigError
-from digest.ingest.pipeline import IngestOptions
-from digest.write.writer import Writer
-
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help=f"project file (default: ./{PROJECT_FILE})")
-]
-
-
-def _project(config: Path | None) -> tuple[Path, Project]:
-    path = find_project(config, Path.cwd())
-    return path, load_project(path)
 
 
 @app.command("init")
@@ -52,23 +50,6 @@ def init_cmd(
     with guard():
         written = write_example(path, force=force)
     out.print(f"wrote {written}; edit its sources, then run `digest daily`")
-
-
-def _writer(ctx: typer.Context, project: Project, embedder: Embedder) -> Writer:
-    """The project's writer (``writer`` in digest.toml), else the settings' default."""
-    return composition.build_writer(load_settings(ctx), embedder, project.writer, project.model)
-
-
-def _parse_now(value: str | None) -> datetime:
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ConfigError(f"--now {value!r}: use ISO 8601 with an offset") from exc
-    if parsed.tzinfo is None:
-        raise ConfigError(f"--now {value!r}: give a UTC offset, e.g. 2026-05-19T07:00:00+00:00")
-    return parsed
 
 
 @app.command("daily")
@@ -94,51 +75,35 @@ def daily_cmd(
 ) -> None:
     """Ingest what is new and write today's digest, one section per story (idempotent)."""
     with guard():
-        _, project = _project(config)
+        _, project = project_option(config)
         if html:
             project = project.model_copy(update={"html": True})
-        backfill = _parse_day(day)
+        backfill = day_option(day)
         settings = load_settings(ctx, store=project.store)
-        store = composition.build_store(settings)
-        fetcher = None if backfill else composition.build_fetcher(settings)
-        http = composition.build_http(settings)
-        when = _parse_now(now)
+        services = Services(settings)
+        when = now_option(now)
         try:
+            # The project's writer and model (digest.toml), else the settings' default; an LLM
+            # judge defaults to the same model, and every model is checked before any work.
+            writer = services.writer(project.writer, project.model)
+            checks = services.verification(enabled=verify, judge=judge,
+                                           min_supported=min_supported,
+                                           writer_model=project.model)
+            services.check_models()
             result = run_daily(
-                project, store=store, fetcher=fetcher,
-                writer=_writer(ctx, project, store.embedder), now=when,
-                verify=composition.build_verify(settings, enabled=verify, judge=judge,
-                                                min_supported=min_supported),
-                backfill=backfill,
-                ingest_options=IngestOptions(
-                    chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap,
-                    near_duplicate_threshold=settings.near_duplicate_threshold,
-                ),
-                deliver=after_run(project, now=when, env=os.environ, http=http, dry_run=dry_run)
+                project, store=services.store,
+                fetcher=None if backfill else services.fetcher,
+                writer=writer, now=when, verify=checks, backfill=backfill,
+                ingest_options=services.ingest_options,
+                deliver=after_run(project, now=when, env=os.environ, http=services.http,
+                                  dry_run=dry_run)
                 if project.deliver else None,
             )
         finally:
-            http.close()
-            if fetcher is not None:
-                fetcher.close()
+            services.close()
     _print_result(result, project.output_dir)
-    if _print_deliveries(result.record.deliveries):
+    if print_deliveries(result.record.deliveries):
         raise typer.Exit(1)
-
-
-def _print_deliveries(deliveries: list[Delivery]) -> int:
-    from digest.cli.deliver import print_deliveries  # late: cli.deliver imports this module
-
-    return print_deliveries(deliveries)
-
-
-def _parse_day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ConfigError(f"--date {value!r}: use YYYY-MM-DD") from exc
 
 
 def _print_result(result: DailyResult, directory: Path) -> None:
@@ -164,7 +129,7 @@ def runs_cmd(
 ) -> None:
     """Show the run records of `digest daily` (newest last)."""
     with guard():
-        _, project = _project(config)
+        _, project = project_option(config)
         shown = runs(read_records(project.runs_file))[-limit:]
         busy = is_running(project)
     if json_output:
@@ -213,7 +178,7 @@ def schedule_cmd(
 ) -> None:
     """Print (or --install / --remove) a crontab line or systemd timer running `digest daily`."""
     with guard():
-        path, project = _project(config)
+        path, project = project_option(config)
         settings = load_settings(ctx, store=project.store)
         spec = ScheduleSpec(
             at=parse_at(at), config=path,

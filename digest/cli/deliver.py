@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from digest import app as composition
-from digest.cli.common import app, console, guard, load_settings, out
-from digest.cli.daily import ConfigOption, _parse_day, _project
+from digest.app import build_http
+from digest.cli.common import (
+    ConfigOption,
+    app,
+    console,
+    day_option,
+    guard,
+    load_settings,
+    print_deliveries,
+    project_option,
+)
 from digest.daily.deliver import deliver, pick_day, project_lock
-from digest.daily.runs import Delivery
-
-_STYLE = {"sent": "green", "failed": "red", "skipped": "dim", "dry-run": "cyan"}
-
-
-def print_deliveries(results: Iterable[Delivery]) -> int:
-    """One line per (day, target); returns how many failed."""
-    failed = 0
-    for d in results:
-        failed += d.status == "failed"
-        line = (f"{d.digest_date} → {d.target} ({d.kind}): [{_STYLE[d.status]}]{d.status}[/]"
-                f": {escape(d.detail)}")
-        (console if d.status == "failed" else out).print(line, highlight=False, soft_wrap=True)
-    return failed
 
 
 @app.command("deliver")
@@ -52,14 +44,14 @@ def deliver_cmd(
     Failed deliveries of earlier days are retried too; nothing already sent is sent again.
     """
     with guard():
-        _, project = _project(config)
+        _, project = project_option(config)
         if not project.deliver:
             console.print("no [[deliver]] targets in the project file; nothing to do",
                           markup=False)
             return
-        chosen = pick_day(project, _parse_day(day))
+        chosen = pick_day(project, day_option(day))
         settings = load_settings(ctx, store=project.store)
-        with composition.build_http(settings) as http, project_lock(project):
+        with build_http(settings) as http, project_lock(project):
             results = deliver(project, [chosen], now=datetime.now(UTC), env=os.environ,
                               http=http, only=to, dry_run=dry_run, force=force)
     if print_deliveries(results):

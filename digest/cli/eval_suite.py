@@ -10,10 +10,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from digest import app as composition
+from digest.app import Services
 from digest.cli.common import console, guard, load_settings
 from digest.cli.evaluate import eval_app
-from digest.embed import Embedder
 from digest.errors import ConfigError
 from digest.evaluate.gates import (
     check_bounds,
@@ -21,14 +20,13 @@ from digest.evaluate.gates import (
     load_results,
     parse_gate,
 )
-from digest.evaluate.suite.config import EXAMPLE, Variant, load_suite
+from digest.evaluate.suite.config import EXAMPLE, load_suite
 from digest.evaluate.suite.inputs import expand_corpora
 from digest.evaluate.suite.models import InputResult, SuiteResult
 from digest.evaluate.suite.report import render_suite_html, render_suite_markdown
 from digest.evaluate.suite.runner import SuiteRunner
 from digest.evaluate.suite.summary import limit_inputs, run_suite
 from digest.render.output import write_atomic
-from digest.store import Store
 
 GATE_HELP = "[VARIANT:]METRIC=VALUE; repeatable"
 
@@ -94,33 +92,18 @@ def run_cmd(
         if regressions and baseline is None:
             raise ConfigError("--max-regression needs --baseline results.json to compare with")
         before = load_results(baseline) if baseline is not None else None
-        settings = load_settings(ctx)
-        embedders: list[Embedder] = []
-
-        def embedder() -> Embedder:
-            if not embedders:
-                embedders.append(composition.build_embedder(settings))
-            return embedders[0]
-
-        def open_store(name: str) -> Store:
-            local = settings.model_copy(update={
-                "store": suite.cache_dir / "chroma", "collection": name, "chroma_url": None})
-            return composition.build_store(local, embedder())
-
-        def make_writer(variant: Variant):  # noqa: ANN202 - a Writer
-            return composition.build_writer(settings, embedder(), variant.writer, variant.model,
-                                            variant.prompts)
-
+        services = Services(load_settings(ctx))
         inputs = limit_inputs(expand_corpora(
-            suite.corpora, open_store=open_store,
-            user_store=lambda: composition.build_store(settings, embedder()),
-            work=suite.cache_dir), limit)
+            suite.corpora,
+            open_store=lambda name: services.store_at(suite.cache_dir / "chroma", name),
+            user_store=lambda: services.store, work=suite.cache_dir), limit)
         runner = SuiteRunner(
-            suite, make_writer=make_writer,
-            make_judge=lambda name: composition.build_judge(settings, name),
-            make_verify=lambda v: composition.build_verify(
-                settings, enabled=v.verify, judge=suite.judge_of(v)),
-            now=datetime.now(UTC), default_model=settings.llm_model, on_result=_report,
+            suite,
+            make_writer=lambda v: services.writer(v.writer, v.model, v.prompts),
+            make_judge=lambda name: services.judge(name),
+            make_verify=lambda v: services.verification(
+                enabled=v.verify, judge=suite.judge_of(v), writer_model=v.model),
+            now=datetime.now(UTC), default_model=services.settings.llm_model, on_result=_report,
         )
         result = run_suite(runner, inputs)
         written = _write(result, output_dir or suite.output_dir)

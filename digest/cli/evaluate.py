@@ -18,12 +18,12 @@ from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from digest import app as composition
+from digest.app import Services
 from digest.cli.common import app, console, guard, load_settings, out
 from digest.errors import ConfigError
 from digest.evaluate.report import render
 from digest.evaluate.run import evaluate_digest
-from digest.judges.base import Judge
+from digest.judges.spec import MODEL_KINDS, JudgeSpec
 from digest.render.output import write_atomic
 
 DEFAULT_COMMAND = "check"
@@ -56,12 +56,6 @@ eval_app = typer.Typer(
     ),
 )
 app.add_typer(eval_app, name="eval")
-
-
-def build_judge(name: str, settings: Any, model: str | None = None) -> Judge:
-    """The named judge engine (``embedded``, ``lexical``, ``llm``, ``minicheck``); ``model``
-    picks the llm/minicheck judge's model (default: the writer's, ``DIGEST_LLM_MODEL``)."""
-    return composition.build_judge(settings, name, model)
 
 
 JUDGE_MODEL_HELP = "model of the llm/minicheck judge (default: DIGEST_LLM_MODEL, as for brief)"
@@ -125,13 +119,12 @@ def check_cmd(
 ) -> None:
     """Check every sentence of DIGEST: cited, in range, supported, each citation needed, neutral."""
     with guard():
-        settings = load_settings(ctx)
-        store = composition.build_store(settings) if use_store else None
+        services = Services(load_settings(ctx))
         report = evaluate_digest(
             digest,
             sources=sources,
-            store=store,
-            make_judge=lambda: build_judge(judge or settings.judge, settings, model),
+            store=services.store if use_store else None,
+            make_judge=lambda: services.judge(judge, model),
         )
         rendered = render(report, fmt.value)
     _emit(rendered, output)
@@ -183,10 +176,8 @@ def bench_cmd(
     with guard():
         from digest.judges.bench import run_bench  # our own module: no import guard
 
-        settings = load_settings(ctx)
-        judge = judge or settings.judge
-        name = f"{judge.partition(':')[0]}:{model}" if model else judge  # the bench's spelling
-        result = run_bench(file, judge=name, settings=settings, limit=limit)
+        built = Services(load_settings(ctx)).judge(judge, model)
+        result = run_bench(file, judge=built, limit=limit)
     if json_output:
         typer.echo(result.to_json())
     else:
@@ -211,18 +202,14 @@ def calibrate_cmd(
     with guard():
         from digest.judges.calibrate import calibrate, store_calibration
 
-        if judge.partition(":")[0] not in ("llm", "minicheck"):
+        spec = JudgeSpec.parse(judge, model)
+        if spec.kind not in MODEL_KINDS:
             raise ConfigError(f"--judge {judge!r}: only llm and minicheck judges are calibrated")
         settings = load_settings(ctx)
-        fitted = calibrate(build_judge(judge, settings, model), cases)
+        fitted = calibrate(Services(settings).judge(spec), cases)
         path = store_calibration(settings.home, fitted)
     console.print(
         f"judge {fitted.judge}: threshold {fitted.threshold:.3f} on {fitted.claims} cases "
         f"(ROC AUC {fitted.roc_auc:.3f}; balanced accuracy {fitted.balanced_accuracy:.3f}, "
         f"{fitted.balanced_accuracy_at_0_5:.3f} at 0.5); stored in {path}"
     )
-
-
-# `digest eval run SUITE` and `digest eval init-suite` live in their own module; importing it
-# registers them on eval_app.
-from digest.cli import eval_suite as _eval_suite  # noqa: E402,F401

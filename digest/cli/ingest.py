@@ -12,10 +12,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 from rich.text import Text
 
-from digest import app as composition
+from digest.app import Services
 from digest.cli.common import app, console, date_option, guard, load_settings, out, plain
 from digest.errors import ConfigError
-from digest.ingest.pipeline import IngestOptions, IngestReport, forget, ingest, reindex
+from digest.ingest.pipeline import IngestReport, forget, ingest, reindex
 from digest.ingest.readers import expand
 from digest.store import date_where
 
@@ -39,8 +39,7 @@ def ingest_cmd(
         if chunk_overlap is not None and chunk_overlap >= settings.chunk_size:
             raise ConfigError(f"--chunk-overlap {chunk_overlap} must be smaller than the chunk "
                               f"size {settings.chunk_size}")
-        store = composition.build_store(settings)
-        fetcher = composition.build_fetcher(settings)
+        services = Services(settings)
         total = sum(1 for _ in expand(sources))
         with Progress(
             TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -53,15 +52,10 @@ def ingest_cmd(
                 progress.update(task, advance=1, description=escape(label[-50:]))
 
             report = ingest(
-                sources, store=store, fetcher=fetcher, dry_run=dry_run, on_source=advance,
-                options=IngestOptions(
-                    chunk_size=settings.chunk_size,
-                    chunk_overlap=settings.chunk_overlap,
-                    near_duplicate_threshold=settings.near_duplicate_threshold,
-                    limits=settings.limits,
-                ),
+                sources, store=services.store, fetcher=services.fetcher, dry_run=dry_run,
+                on_source=advance, options=services.ingest_options,
             )
-        fetcher.close()
+        services.close()
         _print_report(report, json_output)
     if not report.ingested_any or (strict and report.failures):
         raise typer.Exit(1)
@@ -108,8 +102,7 @@ def sources_cmd(
 ) -> None:
     """List stored articles, newest first."""
     with guard():
-        settings = load_settings(ctx)
-        store = composition.build_store(settings)
+        store = Services(load_settings(ctx)).store
         start = date_option(since, "--from")
         end = date_option(until, "--to", end_of_day=True)
         articles = store.articles(date_where(start, end, outlet))
@@ -142,7 +135,7 @@ def forget_cmd(
 ) -> None:
     """Remove an article and all its chunks from the store."""
     with guard():
-        store = composition.build_store(load_settings(ctx))
+        store = Services(load_settings(ctx)).store
         removed = forget(store, key)
     if removed is None:
         console.print(f"[red]error:[/] no stored article with id or URL {escape(repr(key))}")
@@ -160,8 +153,6 @@ def reindex_cmd(
 ) -> None:
     """Re-embed every stored chunk with another embedding model."""
     with guard():
-        settings = load_settings(ctx)
-        old_embedder = composition.build_embedder(settings, from_embeddings or settings.embeddings)
-        store = composition.build_store(settings, old_embedder)
-        new_store = reindex(store, composition.build_embedder(settings, embeddings))
+        services = Services(load_settings(ctx, embeddings=from_embeddings))
+        new_store = reindex(services.store, services.embedder_of(embeddings))
     plain(f"re-indexed {new_store.count_chunks()} chunks with {new_store.embedder.name}")

@@ -227,15 +227,13 @@ def bench_judge(
     )
 
 
-def run_bench(path: Path, *, judge: str, settings: Any, limit: int | None = None) -> BenchResult:
-    """Read ``path``, build the named judge from ``settings`` and measure it."""
-    from digest.judges import get_judge
-
+def run_bench(path: Path, *, judge: Judge, limit: int | None = None) -> BenchResult:
+    """Read ``path`` and measure ``judge`` (built by the caller: :class:`digest.app.Services`)."""
     claims, dropped = read_claims(Path(path), limit)
     if not claims:
         raise ConfigError(f"{path}: no supported/unsupported rows to bench")
-    built = get_judge(judge, settings)
     logger.info(
-        "benching %s on %d claims of %s (%d ambiguous dropped)", judge, len(claims), path, dropped
+        "benching %s on %d claims of %s (%d ambiguous dropped)", judge.name, len(claims), path,
+        dropped,
     )
-    return bench_judge(claims, built, file=str(path), dropped=dropped)
+    return bench_judge(claims, judge, file=str(path), dropped=dropped)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from digest.app import Services
 from digest.cli import app
-from digest.cli import evaluate as eval_cli
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "digests" / "000_cd5a5dc10f67e07d.txt"
 GOOD = """Putin arrived in Tianjin on Wednesday [1].
@@ -24,7 +24,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def _containment_judge(monkeypatch: pytest.MonkeyPatch, judge) -> None:
     """CLI tests use the conftest judge; the real engines are measured in tests/judges."""
-    monkeypatch.setattr(eval_cli, "build_judge", lambda *args, **kwargs: judge)
+    monkeypatch.setattr(Services, "judge", lambda self, *args, **kwargs: judge)
 
 
 def _run(*args: str):
@@ -123,8 +123,8 @@ def test_eval_bench_dispatches_to_the_judge_bench(
         def to_table(self) -> str:
             return "bench table"
 
-    def fake_run_bench(path, *, judge, settings, limit=None):
-        calls.append((Path(path).name, judge, limit))
+    def fake_run_bench(path, *, judge, limit=None):
+        calls.append((Path(path).name, judge.name, limit))
         return Result()
 
     monkeypatch.setattr(bench, "run_bench", fake_run_bench)

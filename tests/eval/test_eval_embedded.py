@@ -10,7 +10,7 @@ from pathlib import Path
 
 from digest.config import Settings
 from digest.evaluate import evaluate_digest
-from digest.judges import get_judge
+from digest.app import build_judge
 from digest.render.markdown import write_briefing
 from digest.write.brief import build_briefing
 from digest.write.extractive import ExtractiveWriter
@@ -29,7 +29,7 @@ def test_embedded_judge_supports_quotes_and_catches_a_changed_number(
     )
     path = tmp_path / "brief.md"
     write_briefing(briefing, path, "md")
-    judge = get_judge("embedded", Settings())
+    judge = build_judge(Settings(), "embedded")
     report = evaluate_digest(path, judge=judge, store=corpus_store)
     assert report.judge == "embedded"
     assert report.metric("citation_recall") >= 0.9

@@ -13,6 +13,7 @@ from conftest import CASES
 from digest.config import Settings
 from digest.errors import ConfigError
 from digest.judges.base import Judgement
+from digest.app import build_judge
 from digest.judges.bench import bench_judge, read_claims, run_bench, summary_id
 
 # Measured 2026-11-23 on evals/cases: ROC AUC 0.921, balanced accuracy 0.839,
@@ -85,7 +86,7 @@ def test_summary_scores_take_the_weakest_sentence(tmp_path: Path) -> None:
 
 
 def test_embedded_judge_holds_its_score_on_the_project_cases() -> None:
-    result = run_bench(CASES, judge="embedded", settings=Settings())
+    result = run_bench(CASES, judge=build_judge(Settings(), "embedded"))
     assert result.claims == 42 and result.unsupported == 28
     assert result.roc_auc >= AUC_FLOOR, result.to_json()
     assert result.balanced_accuracy >= BACC_FLOOR, result.to_json()
@@ -101,9 +102,9 @@ def test_embedded_judge_holds_its_score_on_the_project_cases() -> None:
 
 
 def test_limit_and_unknown_judge() -> None:
-    assert run_bench(CASES, judge="embedded", settings=Settings(), limit=5).claims == 5
+    assert run_bench(CASES, judge=build_judge(Settings(), "embedded"), limit=5).claims == 5
     with pytest.raises(ConfigError, match="unknown judge"):
-        run_bench(CASES, judge="nope", settings=Settings())
+        build_judge(Settings(), "nope")
 
 
 def test_cli_bench_prints_table_and_json() -> None:

@@ -11,7 +11,6 @@ from openai_stub import error, reply
 from digest.app import build_judge, build_llm
 from digest.config import Settings
 from digest.errors import LLMError
-from digest.judges import get_judge
 from digest.judges.llm import LLMJudge, chunks, preset, yes_probability
 from digest.llm import LLM
 
@@ -46,7 +45,7 @@ def test_llm_judge_uses_logprobs(stub: LogprobStub) -> None:
 
 def test_minicheck_preset_speaks_its_own_format(stub: LogprobStub) -> None:
     stub.push(reply("No"))  # a server without logprobs: the answer word decides
-    judge = get_judge("minicheck", settings_for(stub))
+    judge = build_judge(settings_for(stub), "minicheck")
     got = judge.judge("The council rejected the expansion.", [DOC])
     assert got.probability == 0.0
     sent = stub.requests[0]
@@ -57,12 +56,12 @@ def test_minicheck_preset_speaks_its_own_format(stub: LogprobStub) -> None:
             "content": f"Document: {DOC}\nClaim: The council rejected the expansion.\n",
         }
     ]
-    assert get_judge("minicheck:my-minicheck", settings_for(stub)).config.model == "my-minicheck"
+    assert build_judge(settings_for(stub), "minicheck:my-minicheck").config.model == "my-minicheck"
 
 
 def test_server_rejecting_logprobs_is_asked_without_them_once(stub: LogprobStub) -> None:
     stub.push(error(400, "logprobs not supported"), reply("Yes."), reply("no"))
-    judge = get_judge("llm", settings_for(stub))
+    judge = build_judge(settings_for(stub), "llm")
     assert judge.judge("The vote was 7 to 2.", [DOC]).probability == 1.0
     assert judge.judge("The vote was 9 to 0.", [DOC]).probability == 0.0
     assert [("logprobs" in r.body) for r in stub.requests] == [True, False, False]
@@ -70,7 +69,7 @@ def test_server_rejecting_logprobs_is_asked_without_them_once(stub: LogprobStub)
 
 def test_unusable_answer_and_dead_server_raise_llm_error(stub: LogprobStub) -> None:
     stub.push(reply("I cannot say"))
-    judge = get_judge("llm", settings_for(stub))
+    judge = build_judge(settings_for(stub), "llm")
     with pytest.raises(LLMError, match="not Yes or No"):
         judge.judge("The vote was 7 to 2.", [DOC])
     stub.push(error(503), error(503))

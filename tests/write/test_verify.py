@@ -7,7 +7,8 @@ import pytest
 
 from digest.briefing import DraftSentence, Passage
 from digest.errors import UnderSupportedError
-from digest.judges import get_judge
+from digest.app import build_judge
+from digest.config import Settings
 from digest.store import Store
 from digest.write.cite import number_citations
 from digest.write.verify import (
@@ -31,7 +32,7 @@ def passages(corpus_store: Store) -> list[Passage]:
 
 @pytest.fixture(scope="module")
 def judge():  # type: ignore[no-untyped-def]
-    return get_judge("embedded", None)
+    return build_judge(Settings(), "embedded")
 
 
 def first_sentence(passage: Passage) -> str:
