@@ -39,7 +39,7 @@ def _worker(store_dir: str, topic: str, k: int) -> dict[str, Any]:
     started = time.perf_counter()
     from digest.app import build_store
     from digest.config import Settings
-    from digest.render.markdown import write_briefing
+    from digest.render.formats import write_briefing
     from digest.write.cite import number_citations
     from digest.write.extractive import write_extractive
     from digest.write.retrieve import StoreRetriever

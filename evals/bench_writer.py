@@ -176,7 +176,8 @@ def _events(briefing: Any, name: str) -> tuple[int, int]:
 def _eval(briefing: Any, name: str, out: Path, store: Any, judge: Any) -> tuple[float, float]:
     from digest.evaluate.run import evaluate_digest
     from digest.render.daily import render_daily
-    from digest.render.markdown import render_json, render_markdown
+    from digest.render.markdown import render_markdown
+    from digest.render.sidecar import render_json
 
     path = out / "rendered" / f"{name}.md"
     path.parent.mkdir(exist_ok=True)

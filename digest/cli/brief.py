@@ -18,7 +18,7 @@ from digest.app import Services
 from digest.cli.common import app, console, date_option, guard, load_settings
 from digest.errors import ConfigError
 from digest.ingest.readers import parse_date
-from digest.render.markdown import Format, render, write_briefing
+from digest.render.formats import Format, render, write_briefing
 from digest.write.brief import build_briefing
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")

@@ -27,7 +27,7 @@ from digest.daily.targets import ArchiveTarget
 from digest.errors import DeliveryError
 from digest.render.daily import NO_NEWS
 from digest.render.email import Nav, render_archive_index, render_email_html, top_stories
-from digest.render.markdown import write_atomic
+from digest.render.output import write_atomic
 
 logger = logging.getLogger(__name__)
 FEED, INDEX, PAGES = "feed.xml", "index.html", "archive"

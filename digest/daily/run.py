@@ -47,8 +47,9 @@ from digest.errors import LockedError
 from digest.ingest.fetch import Fetcher
 from digest.ingest.pipeline import IngestOptions, IngestReport, ingest
 from digest.models import StoredArticle
+from digest.prompts import prompt_versions
 from digest.render.daily import render_daily
-from digest.render.markdown import write_atomic
+from digest.render.output import write_atomic
 from digest.store import Store, date_where
 from digest.write.sections import write_sections
 from digest.write.stories import Story, group_stories, merge_same_event, select_stories
@@ -259,7 +260,8 @@ def _fingerprint(project: Project, window: Window, articles: list[StoredArticle]
         "writer": [writer.name, writer.model],
         "prompts": writer.prompts,
         "verify": None if verify is None else [verify.judge.name, verify.judge.threshold,
-                                                 verify.action, verify.min_supported],
+                                                 verify.action, verify.min_supported,
+                                                 prompt_versions(verify.judge)],
         "settings": project.model_dump(mode="json", include={
             "stories", "passages_per_story", "topics", "html", "timezone", "no_news",
             "story_similarity"}),

@@ -19,63 +19,14 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from digest.daily.outbox import DayDigest, secret
 from digest.daily.targets import WebhookTarget
 from digest.errors import DeliveryError
-from digest.render.email import story_views
+from digest.render.slack import render_slack
 
 logger = logging.getLogger(__name__)
-SECTION_MAX = 2900  # Slack rejects a section's text over 3000 characters
-BLOCKS_MAX = 48  # ... and a message over 50 blocks
 RETRY_AFTER_MAX = 60.0
 
 
-def _slack(text: str) -> str:
-    """Slack mrkdwn control characters (article text is untrusted)."""
-    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _link(url: str, label: str) -> str:
-    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-    return f"<{safe}|{label}>"
-
-
-def _unit(unit: dict[str, Any], links: dict[int, str]) -> str:
-    parts = []
-    for clause in unit["clauses"]:
-        refs = ", ".join(_link(links[c["n"]], str(c["n"])) if links.get(c["n"]) else str(c["n"])
-                         for c in clause["citations"])
-        parts.append(f"{_slack(clause['text'])} [{refs}]{clause['stop']}")
-    return "; ".join(parts)
-
-
-def _section(lines: list[str]) -> dict[str, Any]:
-    text = ""
-    for line in lines:  # whole lines only, so a cut never breaks a <url|n> link
-        if len(text) + len(line) + 1 > SECTION_MAX:
-            text += "\n…"
-            break
-        text = f"{text}\n{line}" if text else line
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
 def slack_payload(digest: DayDigest) -> dict[str, Any]:
-    briefing = digest.briefing
-    links = {s.n: s.article.url or "" for s in briefing.sources
-             if (s.article.url or "").startswith(("http://", "https://"))}
-    title = " ".join(briefing.title.split())
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
-    ]
-    for number, story in enumerate(story_views(briefing), start=1):
-        lines = [f"*{number}. {_slack(story['heading'])}*"]
-        lines += [f"*{_unit(u, links)}*" for u in story["summary"]]
-        lines += [" ".join(_unit(u, links) for u in p) for p in story["paragraphs"]]
-        lines += [f"_Where sources differ:_ {_unit(u, links)}" for u in story["differences"]]
-        blocks.append(_section(lines))
-    if len(blocks) == 1:
-        blocks.append(_section(["No new coverage in this window."]))
-    blocks = blocks[:BLOCKS_MAX]
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _slack(
-        f"{len(briefing.sources)} sources · digest.toml delivery")[:3000]}]})
-    return {"text": _slack(f"{title}: {digest.top_story}"), "blocks": blocks}
+    return render_slack(digest.briefing, digest.top_story)
 
 
 def json_payload(digest: DayDigest) -> dict[str, Any]:

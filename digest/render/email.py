@@ -4,8 +4,8 @@ The interactive page (``brief.html.j2``) shows a citation's passage on hover wit
 mail clients strip scripts and most CSS, so here every ``[n]`` is a plain link to the cited
 article itself, styles are inline, and nothing is loaded from elsewhere. The same page, with
 prev/next navigation, is the archive's day page, and its body is the Atom entry's content.
-The sentence structure comes from :func:`digest.render.html.html_context` (one grouping and
-punctuation logic for every HTML form); the template autoescapes untrusted article text.
+The sections, sentences, flags and footnotes come from :func:`digest.render.view.digest_view`
+(the one view every format renders); the template autoescapes untrusted article text.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from typing import Any
 import jinja2
 
 from digest.briefing import Briefing
-from digest.render.daily import NO_NEWS, NO_SENTENCES
-from digest.render.html import html_context
 from digest.render.text import flat
+from digest.render.view import FLAG, digest_view
 
 
 @dataclass(frozen=True)
@@ -44,35 +43,11 @@ def top_stories(briefing: Briefing) -> list[str]:
     return [flat(heading) for heading in briefing.stories]
 
 
-def story_views(briefing: Briefing) -> list[dict[str, Any]]:
-    """Per story: heading, summary units, paragraphs of units, differences (html_context's)."""
-    views = []
-    for index, heading in enumerate(top_stories(briefing)):
-        own = briefing.model_copy(update={
-            "sentences": [s for s in briefing.sentences if s.story == index]})
-        part = html_context(own)
-        views.append({"heading": heading, "summary": part["summary"],
-                      "paragraphs": part["paragraphs"], "differences": part["differences"]})
-    return views
-
-
-def email_context(briefing: Briefing, nav: Nav | None = None, *,
-                  fragment: bool = False) -> dict[str, Any]:
-    whole = html_context(briefing)
-    return {
-        "title": whole["title"], "header": whole["header"], "stories": story_views(briefing),
-        "sources": whole["sources"], "links": {s["n"]: s["url"] for s in whole["sources"]},
-        "notes": [flat(note) for note in briefing.notes], "dropped": whole["dropped"],
-        "empty": NO_SENTENCES if briefing.passages else NO_NEWS, "nav": nav,
-        "fragment": fragment,
-    }
-
-
 def render_email_html(briefing: Briefing, nav: Nav | None = None, *,
                       fragment: bool = False) -> str:
     """The whole page (or, ``fragment``, just its body for a feed entry); a pure function."""
     return _env().get_template("email.html.j2").render(
-        **email_context(briefing, nav, fragment=fragment))
+        v=digest_view(briefing), nav=nav, fragment=fragment, flag=FLAG)
 
 
 def render_archive_index(title: str, days: list[dict[str, Any]], feed: str | None) -> str:

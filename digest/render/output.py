@@ -22,7 +22,18 @@ from pathlib import Path
 
 from digest.errors import OutputError
 
-__all__ = ["check_target", "write_atomic", "write_files"]
+__all__ = ["check_target", "is_stdout", "write_atomic", "write_files"]
+
+STDOUT_NAMES = frozenset({"-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
+
+
+def is_stdout(path: Path | str) -> bool:
+    """``-o -`` or ``-o /dev/stdout``: the caller prints instead of writing a file.
+
+    Written as a file, ``/dev/stdout`` got a sidecar ``/dev/stdout.json`` (a regular file in
+    ``/dev``); printed, there is no sidecar, as with no ``-o`` at all.
+    """
+    return str(path) in STDOUT_NAMES
 
 
 def _reason(exc: OSError) -> str:
@@ -37,6 +48,8 @@ def _reason(exc: OSError) -> str:
 
 def check_target(path: Path) -> Path:
     """The file that writing ``path`` will replace (symlinks resolved), or OutputError."""
+    if not str(path).strip() or path.name in ("", ".", ".."):  # `-o ""` arrives as Path(".")
+        raise OutputError(f"cannot write {str(path)!r}: give a file name (or - for stdout)")
     try:
         target = path.resolve(strict=False)  # follows every symlink, even a dangling one's path
         info = target.stat() if target.exists() else None

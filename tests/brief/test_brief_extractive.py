@@ -9,7 +9,8 @@ import pytest
 from brief_helpers import NOW, TOPIC
 
 from digest.briefing import Briefing
-from digest.render.markdown import render_json, render_markdown
+from digest.render.markdown import render_markdown
+from digest.render.sidecar import render_json
 from digest.store import Store
 from digest.write.brief import build_briefing
 from digest.write.differences import features

@@ -14,7 +14,7 @@ import pytest
 from browser_helpers import BROWSER, NO_BROWSER, DevTools, open_page
 
 from digest.briefing import Briefing
-from digest.render.markdown import write_briefing
+from digest.render.formats import write_briefing
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(BROWSER is None, reason=NO_BROWSER)]
 

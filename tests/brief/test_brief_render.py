@@ -18,13 +18,11 @@ from brief_helpers import MARKER, check_structure
 
 from digest.briefing import Briefing, Citation, CitedSentence, Source
 from digest.models import StoredArticle
-from digest.render.markdown import (
-    render_json,
-    render_markdown,
-    with_marker,
-    write_atomic,
-    write_briefing,
-)
+from digest.render.formats import write_briefing
+from digest.render.markdown import render_markdown
+from digest.render.output import write_atomic
+from digest.render.sidecar import render_json
+from digest.render.text import with_marker
 
 GOLDEN = Path(__file__).parent / "golden" / "putin_arrival.md"
 GOLDEN_BRIEFING = GOLDEN.with_suffix(".json")

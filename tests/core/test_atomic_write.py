@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 
-from digest.render.markdown import write_atomic
+from digest.render.output import write_atomic
 
 
 def test_written_digests_are_readable_by_others(tmp_path) -> None:

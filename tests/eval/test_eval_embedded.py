@@ -11,7 +11,7 @@ from pathlib import Path
 from digest.config import Settings
 from digest.evaluate import evaluate_digest
 from digest.app import build_judge
-from digest.render.markdown import write_briefing
+from digest.render.formats import write_briefing
 from digest.write.brief import build_briefing
 from digest.write.extractive import ExtractiveWriter
 

@@ -10,7 +10,7 @@ from digest.briefing import Briefing, Citation, CitedSentence, Source
 from digest.evaluate import evaluate_digest
 from digest.evaluate.parse import parse_digest
 from digest.models import StoredArticle
-from digest.render.markdown import write_briefing
+from digest.render.formats import write_briefing
 
 NOW = datetime(2026, 5, 22, tzinfo=UTC)
 

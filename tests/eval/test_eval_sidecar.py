@@ -11,7 +11,7 @@ import pytest
 from digest.briefing import Briefing, Citation, CitedSentence, Passage, Source
 from digest.evaluate import evaluate_briefing, evaluate_digest
 from digest.models import Chunk, StoredArticle
-from digest.render.markdown import write_briefing
+from digest.render.formats import write_briefing
 from digest.write.brief import build_briefing
 from digest.write.extractive import ExtractiveWriter
 
