@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from digest.ingest.sentences import Span
+from digest.sentences import Span
 
 _MAX_RANGE = 50  # "[1-9999]" is a typo, not ten thousand citations
 _NUM = r"\d+(?:\s*[-\u2013\u2014]\s*\d+)?"

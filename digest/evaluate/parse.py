@@ -21,7 +21,7 @@ from digest.errors import CitationError
 from digest.evaluate.markers import MARKER, attach_markers, expand_marker, markers_in
 from digest.evaluate.models import Clause, DigestSentence, ParsedDigest, SentenceKind, SourceRef
 from digest.evaluate.own import markdown_matches, parse_own_briefing
-from digest.ingest.sentences import Span, split_sentences
+from digest.sentences import Span, split_sentences
 
 logger = logging.getLogger(__name__)
 

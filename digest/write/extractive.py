@@ -32,8 +32,8 @@ import numpy as np
 
 from digest.briefing import DraftSentence, Passage, Usage, WriterResult
 from digest.embed import Embedder
-from digest.ingest.sentences import split_sentences
 from digest.models import StoredArticle
+from digest.sentences import split_sentences
 from digest.write.compose import compose_section, lead_bonus
 from digest.write.differences import Claim, difference_drafts, find_differences
 from digest.write.mmr import mmr_pick

@@ -39,9 +39,9 @@ from digest.briefing import (
     WriterResult,
 )
 from digest.errors import LLMError
-from digest.ingest.sentences import split_sentences
 from digest.llm import LLM, UsageMeter
 from digest.prompts import Prompt, load_prompt
+from digest.sentences import split_sentences
 from digest.write.writer import RepairRequest
 
 logger = logging.getLogger(__name__)

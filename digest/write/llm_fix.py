@@ -18,9 +18,9 @@ from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, ConfigDict
 
 from digest.briefing import DraftSentence, Passage, Usage
-from digest.ingest.sentences import split_sentences
 from digest.llm import LLM, UsageMeter
 from digest.prompts import Prompt, load_prompt
+from digest.sentences import split_sentences
 from digest.write.llm import aliases, fewest_citations, show_passages
 from digest.write.writer import RepairRequest
 

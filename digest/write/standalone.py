@@ -12,7 +12,16 @@ one such dependency and says when the digest itself supplies the antecedent:
 * ``definite``: opens with "The/These/Both/Other … <noun>" whose noun has not appeared earlier
   in the digest ("The ministerial meeting comes as …");
 * ``name``: "Mr./Ms./Dr. X", or a bare surname as a speaker, before the digest has named X in
-  full ("Priya Raman", "President Xi").
+  full ("Priya Raman", "President Xi");
+* ``relative time``: "days later", "the next day", "this week", "earlier this month" — later
+  than what, which week? never resolved: the article's own dateline is not in the digest;
+* ``demonstrative``: "this northern port city", "these talks" inside a sentence — never
+  resolved ("this" points at the article's previous sentence);
+* ``implicit topic``: "a ceasefire", "the conflict", "neutral", "the agenda" before the digest
+  has named the conflict or whose agenda it is ("the war in Ukraine", "the summit's agenda");
+* ``stale``: a forward-looking line ("will travel", "gave no dates", "is expected to") from an
+  article that a later article of the same window has overtaken (:func:`stale_reason`; it
+  needs the articles' dates, so writers apply it where they know them).
 
 The rules are deliberately lexical (no parser, no model) and err towards flagging: the writer
 has plenty of other sentences to choose from, and the same rules score any digest
@@ -23,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import datetime
 
 # "MOSCOW (Harbor Wire) — ": a dateline is the article's, not the sentence's, and is cut off.
 DATELINE = re.compile(
@@ -70,6 +80,34 @@ _SPEECH = r"(?:said|says|told|added|argued|noted|wrote|warned|explained)"
 _WRAPPED = re.compile(
     r"^(?:On the \w+, some reports say|others say|An? \w+ piece in .+ argues:) “(.*)”\.?$")
 _NOT_GIVEN = {"Mr", "Ms", "Mrs", "Dr", "Miss", "Prof", "The", "A", "An", "In", "On", "At"}
+_SPAN = (r"(?:(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|a few|few) )?"
+         r"(?:days|weeks|months|hours|years)|a day|a week|a month|a year|an hour)")
+_RELATIVE = re.compile(
+    r"\b(?:" + _SPAN + r"\s+(?:later|earlier)(?!\s+than)"
+    r"|the (?:next|following|previous) (?:day|week|month|morning)"
+    r"|the day (?:before|after)(?!\s+(?:the|a|his|her|its|their|[A-Z]))"
+    r"|(?:(?:earlier|later) )?(?:this|next|last) (?:week|weekend|month)(?:'s)?"
+    r"|(?:earlier|later) this (?:week|month|year))\b", re.IGNORECASE)
+_DEMONSTRATIVE = re.compile(
+    r"(?<!^)\b(this|these|those)\s+((?:[a-z][a-z-]*\s+){0,3}?"
+    r"(?:city|port|town|capital|country|nation|region|province|place|visit|trip|meeting"
+    r"|meetings|summit|event|deal|agreement|conflict|war|issue|plan|proposal|talks|move"
+    r"|decision|leader|official|man|woman|group|company|outlet))\b")
+# Topics a sentence cannot leave implicit: which conflict, whose agenda.
+_IMPLICIT = re.compile(
+    r"\b(ceasefire|cease-fire|the conflict|the war|the fighting|the invasion|neutral(?:ity)?"
+    r"|peace talks|the peace process|the agenda)\b", re.IGNORECASE)
+_NAMED_CONFLICT = re.compile(  # a capitalised name next to the conflict word (case matters)
+    r"\b[A-Z][a-z]+(?:'s)?\s+(?i:war|conflict|ceasefire|peace|invasion|crisis)\b"
+    r"|\b(?i:war|conflict|ceasefire|fighting|invasion|peace \w+|crisis)\s+(?:in|over|with"
+    r"|between|on|against)\s+(?:the\s+)?[A-Z]")
+_OWNED_AGENDA = re.compile(r"\bagenda\s+(?:of|for)\b|'s agenda\b|\b[A-Z]\w+ agenda\b")
+_FORWARD = re.compile(
+    r"\b(?:will|is expected to|are expected to|is set to|are set to|is scheduled to"
+    r"|are scheduled to|plans to|gave no dates?|did not give (?:a |any )?dates?"
+    r"|has not (?:yet )?been (?:announced|confirmed|set)|ahead of (?:the|his|her|a) \w+)\b",
+    re.IGNORECASE)
+STALE_HOURS = 12.0  # a later article this much newer has overtaken a forward-looking line
 
 
 def strip_dateline(text: str) -> int:
@@ -107,6 +145,12 @@ def context_free_reasons(text: str) -> list[str]:
     additive = _ADDITIVE.search(outside, opening.end() if opening else 0)
     if additive:
         reasons.append(f"additive: “{additive.group(0).strip(', .!?')}” without antecedent")
+    relative = _RELATIVE.search(outside)
+    if relative:
+        reasons.append(f"relative time: “{relative.group(0)}” with no anchor in the digest")
+    demonstrative = _DEMONSTRATIVE.search(outside)
+    if demonstrative:
+        reasons.append(f"demonstrative: “{demonstrative.group(0)}” points at the article")
     for pronoun in _PRONOUN.finditer(outside):
         # A name anywhere in the sentence resolves it ("Ahead of his victory, Sanders said").
         if not (_CAPITALISED.search(outside)
@@ -114,6 +158,37 @@ def context_free_reasons(text: str) -> list[str]:
             reasons.append(f"pronoun: “{pronoun.group(1)}” before anyone is named")
             break
     return reasons
+
+
+def _implicit(text: str, earlier: str) -> str | None:
+    """A conflict or an agenda the sentence talks about without the digest having named it."""
+    outside = unquoted(text)
+    match = _IMPLICIT.search(outside)
+    if not match:
+        return None
+    context = f"{earlier} {outside}"
+    if match.group(1).lower() == "the agenda":
+        if _OWNED_AGENDA.search(context) or re.search(r"\bagenda\b", earlier):
+            return None
+    elif _NAMED_CONFLICT.search(context):
+        return None
+    return f"implicit topic: “{match.group(0)}” before the digest names it"
+
+
+def stale_reason(text: str, published: datetime | None, newest: datetime | None) -> str | None:
+    """A forward-looking line ("will travel", "gave no dates") that a later article overtook.
+
+    ``published``: the sentence's article; ``newest``: the newest article of the same window.
+    """
+    if published is None or newest is None:
+        return None
+    if (newest - published).total_seconds() < STALE_HOURS * 3600:
+        return None
+    match = _FORWARD.search(unquoted(text))
+    if not match:
+        return None
+    return (f"stale: “{match.group(0)}” in an article of {published:%Y-%m-%d %H:%M}, "
+            f"overtaken by one of {newest:%Y-%m-%d %H:%M}")
 
 
 def _definite(text: str, earlier: set[str]) -> str | None:
@@ -190,6 +265,9 @@ def dangling_reasons(text: str, earlier: str, *, surnames: dict[str, str] | None
     definite = _definite(text, _stems(earlier))
     if definite:
         reasons.append(definite)
+    implicit = _implicit(text, earlier)
+    if implicit:
+        reasons.append(implicit)
     reasons += [f"name: “{name}” before the digest names them in full"
                 for name in orphan_names(text, earlier, surnames=surnames)]
     return reasons

@@ -31,8 +31,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from digest.config import STORY_SIMILARITY
-from digest.ingest.sentences import split_sentences
 from digest.models import StoredArticle
+from digest.sentences import split_sentences
 from digest.write.differences import features
 from digest.write.standalone import strip_dateline
 

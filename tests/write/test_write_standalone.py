@@ -31,6 +31,12 @@ SURNAMES = full_names([RAMAN_INTRO, "Russian President Vladimir Putin met Xi Jin
          "additive"),
         ("Officials from Kazakhstan attended the talks in Beijing, too.", "additive"),
         ('"We are ready for a long negotiation on the price," he said.', "pronoun"),
+        # issue 21: later than what, which week, which city?
+        ("Trump left Beijing on Saturday; Putin arrives days later seeking support.",
+         "relative time"),
+        ("This week the foreign ministers of the SCO met in Tianjin for two days.",
+         "relative time"),
+        ("Ministers held meetings in this northern port city on Monday.", "demonstrative"),
     ],
 )
 def test_each_context_free_rule_flags_its_case(text: str, rule: str) -> None:
@@ -42,7 +48,8 @@ def test_each_context_free_rule_flags_its_case(text: str, rule: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "This week the foreign ministers of the SCO met in Tianjin for two days.",
+        "On May 18 the foreign ministers of the SCO met in Tianjin for two days.",
+        "Two days later than planned, the ministers of the SCO met in Tianjin.",
         "The pipeline would carry gas as well as oil from western Siberia to China.",
         '"We are ready," said Lena Haro, who said she expected a long negotiation.',
         "There were protests in three cities against the new pension law on Sunday.",
@@ -74,6 +81,36 @@ def test_a_definite_reference_needs_its_antecedent_in_the_digest() -> None:
     # Proper names are not definite references to something earlier.
     assert is_standalone("The Kremlin confirmed on Monday that Mr. Putin will travel to China.",
                          "Russian President Vladimir Putin will visit.")
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("Western governments have urged China to press Russia toward a ceasefire.",
+         "Putin and Xi discussed the war in Ukraine."),
+        ("China says it is neutral and has called for negotiations.",
+         "China's position on the Ukraine conflict was on the table."),
+        ("Trade, energy, sanctions and regional security are at the top of the agenda.",
+         "The Kremlin published the summit's agenda for the talks."),
+    ],
+)
+def test_an_implicit_topic_needs_the_digest_to_name_it(text: str, earlier: str) -> None:
+    assert [r.split(":")[0] for r in dangling_reasons(text, "")] == ["implicit topic"]
+    assert is_standalone(text, earlier)
+    assert context_free_reasons(text) == []  # it depends on what the digest said before
+
+
+def test_a_forward_looking_line_is_stale_once_a_later_article_reports_the_event() -> None:
+    from datetime import UTC, datetime
+
+    from digest.write.standalone import stale_reason
+
+    text = ("China's Foreign Ministry said the visit would deepen the partnership, "
+            "but it gave no dates.")
+    monday, wednesday = datetime(2026, 5, 18, 9, tzinfo=UTC), datetime(2026, 5, 20, 9, tzinfo=UTC)
+    assert (stale_reason(text, monday, wednesday) or "").startswith("stale: “gave no dates”")
+    assert stale_reason(text, wednesday, wednesday) is None  # nothing newer in the window
+    assert stale_reason("Putin arrived in Tianjin on Wednesday.", monday, wednesday) is None
 
 
 def test_datelines_are_cut() -> None:
