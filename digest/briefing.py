@@ -100,6 +100,8 @@ class Verification(BaseModel):
     judge: str
     threshold: float
     action: Literal["cut", "flag"]
+    judge_prompts: dict[str, str] = Field(
+        default_factory=dict, description="the judge's prompt template name -> sha256 (LLM judges)")
     checked: int = 0
     supported: int = 0
     repaired: int = 0

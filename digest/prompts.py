@@ -113,3 +113,13 @@ def load_prompt(name: str, variables: Iterable[str], directory: Path | None = No
     digest = hashlib.sha256(source.encode("utf-8")).hexdigest()
     logger.debug("loaded prompt %s sha256=%s", name, digest[:12])
     return Prompt(name=name, sha256=digest, variables=declared, _template=template)
+
+
+def prompt_versions(component: object) -> dict[str, str]:
+    """Template name -> sha256 of every prompt ``component`` (a writer or a judge) renders.
+
+    Components that send no prompt (the extractive writer, the offline judges) have none. The
+    sidecar, the daily fingerprint and the suite cache key all read prompts through here, so
+    editing any ``.j2`` a run used changes all three.
+    """
+    return dict(getattr(component, "prompts", None) or {})

@@ -20,8 +20,8 @@ from langchain_text_splitters import TextSplitter
 
 from digest.config import CHUNK_OVERLAP, CHUNK_SIZE
 from digest.errors import ConfigError
-from digest.ingest.sentences import split_sentences
 from digest.models import Article, Chunk
+from digest.sentences import split_sentences
 
 logger = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ class Preset:
     name: str
     model: str
     prompt: str  # template in prompts/, with variables {document, claim}
-    system: str | None = None
+    system: str | None = None  # template in prompts/ with no variables
     decompose: bool = False
     chunk_chars: int = 6000  # documents longer than this are judged chunk by chunk
     threshold: float = 0.5
@@ -58,8 +58,7 @@ def preset(kind: str, model: str | None) -> Preset:
     if kind == "llm":
         if not model:
             raise LLMError("the llm judge needs a model (--model or DIGEST_LLM_MODEL)")
-        return Preset("llm", model, "judge_yesno",
-                      system="You are a careful fact-checker. Answer only Yes or No.")
+        return Preset("llm", model, "judge_yesno", system="judge_system")
     raise LLMError(f"unknown LLM judge preset {kind!r}: use 'llm' or 'minicheck'")
 
 
@@ -128,6 +127,13 @@ class LLMJudge:
         self._decompose: Prompt | None = (
             load_prompt("judge_decompose", {"claim"}) if self.config.decompose else None
         )
+        self._system: Prompt | None = (
+            load_prompt(self.config.system, set()) if self.config.system else None
+        )
+        # Every template this judge renders, by sha256: recorded in the sidecar, the daily
+        # fingerprint and the suite cache key, so an edited prompt never leaves them stale.
+        self.prompts: dict[str, str] = {
+            p.name: p.sha256 for p in (self._prompt, self._system, self._decompose) if p}
 
     @property
     def calls(self) -> int:
@@ -135,7 +141,7 @@ class LLMJudge:
         return self.meter.requests
 
     def _messages(self, user: str) -> list[BaseMessage]:
-        system = [SystemMessage(self.config.system)] if self.config.system else []
+        system = [SystemMessage(self._system.render().strip())] if self._system else []
         return [*system, HumanMessage(user)]
 
     def ask(self, document: str, claim: str) -> float:

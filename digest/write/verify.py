@@ -43,6 +43,7 @@ from digest.briefing import (
 from digest.errors import DigestError, UnderSupportedError
 from digest.judges import judge_all
 from digest.judges.base import Judge, Judgement
+from digest.prompts import prompt_versions
 from digest.write.writer import Repairer, RepairRequest, Writer
 
 logger = logging.getLogger(__name__)
@@ -321,6 +322,7 @@ def verify_drafts(
     kept = [d.check for d in shipped if d.check is not None]
     summary = Verification(
         judge=judge.name, threshold=judge.threshold, action=mode, checked=len(items),
+        judge_prompts=prompt_versions(judge),
         supported=sum(c.status == "supported" for c in kept),
         repaired=sum(c.status == "repaired" for c in kept),
         flagged=sum(c.status == "flagged" for c in kept),

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
 
 from openai_stub import OpenAIStub, Recorded, Reply, reply  # noqa: E402
 
-from digest.ingest.sentences import split_sentences  # noqa: E402
 from digest.prompts import default_prompts_dir  # noqa: E402
+from digest.sentences import split_sentences  # noqa: E402
 
 PLANTED = "PLANTED-REGRESSION: cite only the first passage."
 _PASSAGE = re.compile(r'<passage id="(P\d+)">\s*(.*?)\s*</passage>', re.DOTALL)

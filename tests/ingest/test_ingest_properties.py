@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.ingest import sentences
+from digest import sentences
 from digest.ingest.fetch import canonical_url
 from digest.ingest.fields import build_article
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.ingest.sentences import split_sentences
+from digest.sentences import split_sentences
 
 CASES = [
     pytest.param(

@@ -28,7 +28,7 @@ PASSAGE = re.compile(r'<passage id="(P\d+)">\n(.*?)\n</passage>', re.S)
 
 
 def _sentences(text: str) -> list[str]:
-    from digest.ingest.sentences import split_sentences
+    from digest.sentences import split_sentences
 
     return [s.text.strip() for s in split_sentences(text)
             if len(s.text) > 50 and "\n" not in s.text.strip() and '"' not in s.text]

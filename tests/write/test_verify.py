@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from digest.briefing import DraftSentence, Passage
-from digest.errors import UnderSupportedError
 from digest.app import build_judge
+from digest.briefing import DraftSentence, Passage
 from digest.config import Settings
+from digest.errors import UnderSupportedError
 from digest.store import Store
 from digest.write.cite import number_citations
 from digest.write.verify import (
@@ -36,7 +36,7 @@ def judge():  # type: ignore[no-untyped-def]
 
 
 def first_sentence(passage: Passage) -> str:
-    from digest.ingest.sentences import split_sentences
+    from digest.sentences import split_sentences
 
     return next(s.text for s in split_sentences(passage.chunk.text) if len(s.text) > 60)
 

@@ -31,9 +31,9 @@ from digest.evaluate.run import evaluate_briefing
 from digest.evaluate.suite.config import Suite, Variant
 from digest.evaluate.suite.inputs import EvalInput
 from digest.evaluate.suite.models import DrillEvidence, DrillSentence, InputInfo, InputResult
-from digest.ingest.sentences import split_sentences
 from digest.judges.base import Judge
-from digest.prompts import default_prompts_dir
+from digest.prompts import prompt_versions
+from digest.sentences import split_sentences
 from digest.write.brief import build_briefing
 from digest.write.verify import VerifyOptions
 from digest.write.writer import Writer
@@ -44,20 +44,17 @@ SCHEMA = 1  # bump when a cached result's meaning changes
 NAN = float("nan")
 
 
-def prompt_hashes(variant: Variant) -> dict[str, str]:
-    if variant.writer != "llm":
-        return {}
-    folder = variant.prompts or default_prompts_dir()
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.j2"))
-    }
+def result_key(inp: EvalInput, variant: Variant, judge: str, model: str | None,
+               prompts: dict[str, str] | None = None) -> str:
+    """The cache key: everything that can change the result, and nothing else.
 
-
-def result_key(inp: EvalInput, variant: Variant, judge: str, model: str | None) -> str:
-    """The cache key: everything that can change the result, and nothing else."""
+    ``prompts`` are the hashes of every template the variant's writer and judges render
+    (:func:`digest.prompts.prompt_versions`); the variant's *name* is not part of the key, so
+    two suites naming the same variant differently share a result (reported by the current name).
+    """
     parts = {
         "schema": SCHEMA, "input": inp.fingerprint, "writer": variant.writer,
-        "model": model if variant.writer == "llm" else None, "prompts": prompt_hashes(variant),
+        "model": model if variant.writer == "llm" else None, "prompts": prompts or {},
         "k": variant.k, "verify": variant.verify, "judge": judge,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
@@ -164,16 +161,26 @@ class SuiteRunner:
     def run_one(self, variant: Variant, inp: EvalInput) -> InputResult:
         judge_name = self.suite.judge_of(variant)
         model = variant.model or self.default_model
-        key = result_key(inp, variant, judge_name, model)
+        base: dict[str, Any] = {"variant": variant.name, "input": inp.id, "corpus": inp.corpus}
+        notes: list[str] = []
+        try:  # building calls no model: an LLM writer or judge only loads its templates here
+            judge = self._judge(judge_name)
+            writer, verify = self.make_writer(variant), self.make_verify(variant)
+        except DigestError as exc:
+            result = InputResult(**base, key="", status="error", message=str(exc), notes=notes)
+            self.on_result(result)
+            return result
+        prompts = {**prompt_versions(writer), **prompt_versions(judge),
+                   **(prompt_versions(verify.judge) if verify is not None else {})}
+        key = result_key(inp, variant, judge_name, model, prompts)
         cached = self._load(key)
-        if cached is not None:
+        if cached is not None:  # keyed by content; reported under this suite's names
+            cached = cached.model_copy(update={"variant": variant.name, "input": inp.id})
             self.on_result(cached)
             return cached
-        base = {"variant": variant.name, "input": inp.id, "corpus": inp.corpus, "key": key}
-        notes: list[str] = []
+        base["key"] = key
         try:
-            store, judge = self._store(inp), self._judge(judge_name)  # built once, not timed
-            writer, verify = self.make_writer(variant), self.make_verify(variant)
+            store = self._store(inp)  # built once, not timed
             started = time.perf_counter()
             briefing = build_briefing(store, topic=inp.topic, writer=writer, now=self.now,
                                       k=variant.k, verify=verify)
