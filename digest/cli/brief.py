@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from digest.app import Services
 from digest.cli.common import app, console, date_option, guard, load_settings
+from digest.cli.terminal import echo
 from digest.errors import ConfigError
 from digest.ingest.readers import parse_date
 from digest.render.formats import Format, render, write_briefing
+from digest.render.output import check_target, is_stdout
 from digest.write.brief import build_briefing
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
@@ -84,6 +87,8 @@ def brief_cmd(
         form = fmt or _SUFFIX_FORMATS.get(suffix, "md")
         if form not in ("md", "json", "html"):
             raise ConfigError(f"--format {form!r}: use md, json or html")
+        if output is not None and not is_stdout(output):
+            check_target(output)  # `-o ""` or a directory: one line, before any work
         services = Services(settings)
         chosen = services.writer(writer, model)
         checks = services.verification(enabled=verify, judge=judge, min_supported=min_supported,
@@ -93,11 +98,11 @@ def brief_cmd(
             services.store, topic=topic, since=start, until=end, outlet=outlet, k=k, writer=chosen,
             now=clock, verify=checks,
         )
-        if output is None:
-            typer.echo(render(briefing, form), nl=False)  # type: ignore[arg-type]
+        if output is None or is_stdout(output):  # `-o -` / `-o /dev/stdout`: no sidecar
+            echo(render(briefing, form), nl=False)  # type: ignore[arg-type]
         else:
             for path in write_briefing(briefing, output, form):  # type: ignore[arg-type]
-                console.print(f"wrote {path}")
+                console.print(f"wrote {escape(str(path))}")
     if briefing.dropped:
         console.print(f"[yellow]{len(briefing.dropped)} sentence(s) dropped[/] (see the JSON form)")
     usage = briefing.usage

@@ -12,9 +12,9 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 
+from digest.cli.terminal import SafeConsole, SafeLogFilter
 from digest.config import Settings
 from digest.daily.project import Project, find_project, load_project
 from digest.daily.runs import Delivery
@@ -28,8 +28,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
-out = Console(soft_wrap=True)
+console = SafeConsole(stderr=True)  # data never drives the terminal: see cli/terminal.py
+out = SafeConsole(soft_wrap=True)
 
 _QUIET = ("httpx", "httpcore", "openai", "chromadb", "trafilatura", "urllib3", "htmldate")
 
@@ -46,6 +46,9 @@ def main(
     """Cited, neutral news briefings from your own article store."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, SafeLogFilter) for f in handler.filters):
+            handler.addFilter(SafeLogFilter())
     for name in _QUIET:
         logging.getLogger(name).setLevel(max(level, logging.WARNING if verbose < 2 else level))
     overrides = {k: v for k, v in {"store": store, "home": home}.items() if v is not None}
@@ -142,7 +145,8 @@ def print_deliveries(results: Iterable[Delivery]) -> int:
     failed = 0
     for d in results:
         failed += d.status == "failed"
-        line = (f"{d.digest_date} → {d.target} ({d.kind}): [{_STYLE[d.status]}]{d.status}[/]"
+        line = (f"{d.digest_date} → {escape(d.target)} ({d.kind}): "
+                f"[{_STYLE[d.status]}]{d.status}[/]"
                 f": {escape(d.detail)}")
         (console if d.status == "failed" else out).print(line, highlight=False, soft_wrap=True)
     return failed

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from digest.app import Services
 from digest.cli.common import (
@@ -109,7 +110,8 @@ def daily_cmd(
 def _print_result(result: DailyResult, directory: Path) -> None:
     r = result.record
     for failed in r.failed_sources:
-        console.print(f"[yellow]source failed[/] {failed.source}: {failed.reason}")
+        console.print(f"[yellow]source failed[/] {escape(failed.source)}: "
+                      f"{escape(failed.reason)}")
     files = ", ".join(str(directory / name) for name in r.files) or "no file"
     what = {
         "written": f"wrote {files}",
@@ -118,7 +120,8 @@ def _print_result(result: DailyResult, directory: Path) -> None:
         "skipped": "no new coverage; nothing written (no_news = \"skip\")",
     }.get(r.outcome, r.outcome)
     out.print(f"{r.digest_date}: {what} ({r.articles} article(s), {r.new_articles} new, "
-              f"{r.stories} stor{'y' if r.stories == 1 else 'ies'}, {r.duration_s:.1f} s)")
+              f"{r.stories} stor{'y' if r.stories == 1 else 'ies'}, {r.duration_s:.1f} s)",
+              markup=False)
 
 
 @app.command("runs")

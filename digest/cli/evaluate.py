@@ -20,11 +20,12 @@ from typer.core import TyperGroup
 
 from digest.app import Services
 from digest.cli.common import app, console, guard, load_settings, out
+from digest.cli.terminal import echo
 from digest.errors import ConfigError
 from digest.evaluate.report import render
 from digest.evaluate.run import evaluate_digest
 from digest.judges.spec import MODEL_KINDS, JudgeSpec
-from digest.render.output import write_atomic
+from digest.render.output import is_stdout, write_atomic
 
 DEFAULT_COMMAND = "check"
 
@@ -139,9 +140,9 @@ def check_cmd(
 
 
 def _emit(rendered: Any, output: Path | None) -> None:
-    if output is None:
+    if output is None or is_stdout(output):
         if isinstance(rendered, str):
-            typer.echo(rendered.rstrip("\n"))
+            echo(rendered.rstrip("\n"))
         else:
             out.print(rendered)
         return
@@ -179,7 +180,7 @@ def bench_cmd(
         built = Services(load_settings(ctx)).judge(judge, model)
         result = run_bench(file, judge=built, limit=limit)
     if json_output:
-        typer.echo(result.to_json())
+        echo(result.to_json())
     else:
         out.print(result.to_table())
 
