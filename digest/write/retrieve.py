@@ -1,7 +1,8 @@
 """Retrieval: which stored passages a briefing may draw on.
 
-A LangChain ``BaseRetriever`` over our :class:`~digest.store.Store`, so a chain can ``invoke``
-it, but the selection rules are ours and plain code:
+A plain, typed retriever over our :class:`~digest.store.Store` (:class:`StoreRetriever`); the
+selection rules are ours and plain code, and one picker (:func:`pick_hits`) applies them to a
+topic's vector and to each story's centroid alike:
 
 * relevance from the store's vector search, then **MMR** on the *stored* chunk vectors (no
   re-embedding), so five near-identical paragraphs do not fill all k slots;
@@ -11,24 +12,24 @@ it, but the selection rules are ours and plain code:
   group, and only one article of a group contributes passages;
 * a **relevance floor**, so an off-topic question yields nothing (and no digest) instead of the
   least-bad passages;
-* without a topic, the window's **most covered stories** (:func:`digest.stories.top_stories`),
-  each searched with its centroid, slots shared by independent coverage.
+* without a topic, the window's **most covered stories**
+  (:func:`digest.write.stories.top_stories`), each searched with its centroid, slots shared by
+  independent coverage.
 
 Passages come back in reading order (published, article, position) under opaque ids ``P1..Pn``.
+A LangChain chain that wants the ``BaseRetriever`` interface gets it from
+:func:`as_langchain_retriever`, a thin adapter; nothing here depends on it.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from digest.briefing import Passage
 from digest.errors import DigestError
@@ -114,6 +115,22 @@ def as_passages(hits: list[Hit], stories: dict[str, int] | None = None) -> list[
     ]
 
 
+def pick_hits(
+    store: Store, vector: np.ndarray, *, k: int, where: dict[str, Any] | None, per_outlet: int,
+    min_relevance: float = MIN_RELEVANCE, lambda_mult: float = 0.7, fetch_k: int | None = None,
+    taken: dict[str, int] | None = None,
+) -> list[Hit]:
+    """The one picker: vector search -> relevance floor -> MMR under the outlet cap and the
+    one-article-per-wire-group rule. Topic searches and story sections both come through here."""
+    found = store.query_vector(vector, k=fetch_k or max(4 * k, 40), where=where)
+    found = [h for h in found if 1.0 - h.distance >= min_relevance]
+    vectors = store.chunk_vectors([h.chunk.id for h in found])
+    chosen = mmr_select(found, vectors, k=k, per_outlet=per_outlet, lambda_mult=lambda_mult,
+                        taken=taken)
+    logger.info("retrieved %d of %d candidate passages", len(chosen), len(found))
+    return chosen
+
+
 def passages_for_stories(
     store: Store,
     stories: list[Story],
@@ -143,25 +160,22 @@ def passages_for_stories(
         if budget < 1:
             break
         originals = [a.id for a in story.independent]
-        where = date_where(since, until, outlet, originals)
-        found = [h for h in store.query_vector(story.centroid, k=max(4 * budget, 40), where=where)
-                 if 1.0 - h.distance >= min_relevance]
-        vectors = store.chunk_vectors([h.chunk.id for h in found])
         # One outlet (asked for, or the only one reporting the story): nothing to balance, and a
         # cap would leave a one-outlet section two passages and often no lede (issue 15).
         cap = budget if outlet or story.coverage == 1 else default_per_outlet(budget)
-        chosen = mmr_select(found, vectors, k=budget, per_outlet=cap, lambda_mult=lambda_mult)
+        chosen = pick_hits(store, story.centroid, k=budget,
+                           where=date_where(since, until, outlet, originals), per_outlet=cap,
+                           min_relevance=min_relevance, lambda_mult=lambda_mult)
         hits.extend(chosen)
         story_of.update({h.article.id: index for h in chosen})
     return as_passages(hits, story_of)
 
 
-class StoreRetriever(BaseRetriever):
-    """LangChain retriever over :class:`Store` with our filters, MMR, caps and duplicate rule."""
+@dataclass
+class StoreRetriever:
+    """Passages for a topic, or for the window's most covered stories, from one :class:`Store`."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    store: Any  # a digest.store.Store (Any: pydantic cannot validate the class itself)
+    store: Store
     k: int = 12
     since: datetime | None = None
     until: datetime | None = None
@@ -177,57 +191,49 @@ class StoreRetriever(BaseRetriever):
         if self.k < 1:
             raise DigestError(f"k must be at least 1, got {self.k}")
         if topic and topic.strip():
-            hits = self._search(self.store.embedder.embed([topic.strip()])[0], self.k, None)
+            # One outlet asked for by name: balancing across outlets has nothing to balance.
+            cap = self.k if self.outlet else (self.per_outlet or default_per_outlet(self.k))
+            hits = pick_hits(
+                self.store, self.store.embedder.embed([topic.strip()])[0], k=self.k,
+                where=date_where(self.since, self.until, self.outlet, None), per_outlet=cap,
+                min_relevance=self.min_relevance, lambda_mult=self.lambda_mult,
+                fetch_k=self.fetch_k)
             return as_passages(hits)
-        return self._top_stories()
+        return self.top_stories()[1]
 
-    def _where(self, article_ids: list[str] | None) -> dict[str, Any] | None:
-        return date_where(self.since, self.until, self.outlet, article_ids)
+    def top_stories(self) -> tuple[list[Story], list[Passage]]:
+        """The window's most covered stories and their passages (``Passage.story`` indexes them).
 
-    def _search(
-        self, vector: np.ndarray, k: int, article_ids: list[str] | None,
-        taken: dict[str, int] | None = None,
-    ) -> list[Hit]:
-        store: Store = self.store
-        fetch_k = self.fetch_k or max(4 * k, 40)
-        hits = store.query_vector(vector, k=fetch_k, where=self._where(article_ids))
-        hits = [h for h in hits if 1.0 - h.distance >= self.min_relevance]
-        vectors = store.chunk_vectors([h.chunk.id for h in hits])
-        # One outlet asked for by name: balancing across outlets has nothing to balance.
-        cap = self.k if self.outlet else (self.per_outlet or default_per_outlet(self.k))
-        chosen = mmr_select(
-            hits, vectors, k=k, per_outlet=cap, lambda_mult=self.lambda_mult, taken=taken
-        )
-        logger.info("retrieved %d of %d candidate passages", len(chosen), len(hits))
-        return chosen
-
-    def _top_stories(self) -> list[Passage]:
-        store: Store = self.store
-        articles, vectors = store.article_vectors(self._where(None))
+        ``digest brief`` without a topic writes one section per story, as ``daily`` does.
+        """
+        store = self.store
+        articles, vectors = store.article_vectors(
+            date_where(self.since, self.until, self.outlet, None))
         if not articles:
-            return []
+            return [], []
         # One story per event: outlets contesting a detail (the city) are merged (issue 15).
         stories = merge_same_event(top_stories(articles, vectors, limit=3 * self.max_stories),
                                    text_of=store.article_text, embed=store.embedder.embed)
         stories = stories[: self.max_stories]
         total = sum(len(s.outlets) for s in stories)
         budgets = [max(1, round(self.k * len(s.outlets) / total)) for s in stories]
-        return passages_for_stories(
+        return stories, passages_for_stories(
             store, stories, budgets, since=self.since, until=self.until, outlet=self.outlet,
             min_relevance=self.min_relevance, lambda_mult=self.lambda_mult, limit=self.k,
         )
 
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        """LangChain entry point: the same passages as Documents (metadata carries the ids)."""
-        return [
-            Document(
-                page_content=p.chunk.text,
-                id=p.chunk.id,
-                metadata={"passage_id": p.id, "chunk_id": p.chunk.id,
-                          "article_id": p.article.id, "outlet": p.article.outlet or "",
-                          "start": p.chunk.start, "end": p.chunk.end},
-            )
-            for p in self.retrieve(query)
-        ]
+
+def as_langchain_retriever(retriever: StoreRetriever) -> Any:
+    """The same passages behind LangChain's ``BaseRetriever`` (``.invoke(query)`` -> Documents
+    whose metadata carries the passage, chunk and article ids and the chunk's offsets)."""
+    from langchain_core.documents import Document
+    from langchain_core.retrievers import BaseRetriever
+
+    class _Adapter(BaseRetriever):
+        def _get_relevant_documents(self, query: str, *, run_manager: Any) -> list[Document]:
+            return [Document(page_content=p.chunk.text, id=p.chunk.id, metadata={
+                "passage_id": p.id, "chunk_id": p.chunk.id, "article_id": p.article.id,
+                "outlet": p.article.outlet or "", "start": p.chunk.start, "end": p.chunk.end})
+                for p in retriever.retrieve(query)]
+
+    return _Adapter()

@@ -100,8 +100,14 @@ def test_without_topic_the_most_covered_stories_share_the_slots(module_store: St
     assert [p.story for p in passages] == sorted(p.story for p in passages)
 
 
-def test_langchain_invoke_returns_documents_with_passage_ids(module_store: Store) -> None:
-    docs = StoreRetriever(store=module_store, k=5).invoke("gas pipeline price")
-    assert docs and all(isinstance(d, Document) for d in docs)
-    assert [d.metadata["passage_id"] for d in docs] == [f"P{i}" for i in range(1, len(docs) + 1)]
-    assert all(d.page_content for d in docs)
+def test_the_langchain_adapter_returns_the_same_passages(module_store: Store) -> None:
+    """A LangChain chain sees the retriever's own passages, ids and offsets intact."""
+    from digest.write.retrieve import as_langchain_retriever
+
+    retriever = StoreRetriever(store=module_store, k=6)
+    passages = retriever.retrieve("Putin's visit to China")
+    documents = as_langchain_retriever(retriever).invoke("Putin's visit to China")
+    assert [d.metadata["passage_id"] for d in documents] == [p.id for p in passages]
+    assert [d.page_content for d in documents] == [p.chunk.text for p in passages]
+    assert all(isinstance(d, Document) for d in documents)
+    assert all(d.metadata["end"] - d.metadata["start"] == len(d.page_content) for d in documents)
