@@ -9,6 +9,7 @@ scripts or external links: it must open from an e-mail attachment or a CI artifa
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -128,10 +129,16 @@ def _cell(value: object) -> str:
     """Text safe inside a Markdown table cell or list item: no pipes, no line breaks, no HTML.
 
     Sentences are untrusted; Markdown passes raw HTML through, so ``<`` ``>`` ``&`` become
-    entities (rendered as the characters themselves, never as tags).
+    entities (rendered as the characters themselves, never as tags). Link and emphasis syntax
+    is backslash-escaped too: ``[click](javascript:alert(1))`` in a sentence (issue 24) must
+    come out as those characters, not as a live link or image.
     """
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_SYNTAX.sub(r"\\\g<0>", text)
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]()!]")
 
 
 def _environment() -> Environment:
