@@ -1,7 +1,7 @@
 """The briefing data model: passages shown to a writer, cited sentences, numbered sources.
 
 One place for "a citation" and "a digest". Writers (LLM or extractive) produce
-:class:`DraftSentence` s that cite *passage ids*; :func:`digest.cite.number_citations` (our
+:class:`DraftSentence` s that cite *passage ids*; :func:`digest.write.cite.number_citations` (our
 code, never the model) turns those into ``[n]`` source numbers in order of first citation.
 Renderers and evals read a :class:`Briefing`; its JSON form is the sidecar written next to
 every Markdown digest.
@@ -204,7 +204,7 @@ class Usage(BaseModel):
 class WriterResult(BaseModel):
     """What any writer (LLM or extractive) hands back: drafts citing passage ids, not numbers.
 
-    Numbering happens afterwards in :func:`digest.cite.number_citations`, so both writers share
+    Numbering happens afterwards in :func:`digest.write.cite.number_citations`, so both writers share
     one deterministic path from passage ids to ``[n]``.
     """
 

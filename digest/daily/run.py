@@ -3,7 +3,7 @@
     lock            one run per project at a time (filelock; a second run fails at once)
     plan window     digest date + publication window              (digest.runs)
     ingest          the project's sources; failures are kept       (digest.ingest)
-    group           the window's articles into ranked stories      (digest.stories)
+    group           the window's articles into ranked stories      (digest.write.stories)
     unchanged?      same inputs as the last good run for this date -> write nothing
     write           one section per story through the brief pipeline, one Sources list
     render + save   Markdown + JSON sidecar (+ HTML), each temp file + rename

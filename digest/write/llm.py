@@ -4,7 +4,7 @@ Why it is shaped this way:
 
 * The model sees passages under opaque ids (``P1``, ``P2``, …), never article numbers, URLs
   or store ids, and answers with JSON (sentences, each with the passage ids it rests on). Our
-  code, not the model, later turns passage ids into ``[n]`` (``digest.cite``), so the model
+  code, not the model, later turns passage ids into ``[n]`` (``digest.write.cite``), so the model
   cannot invent a source number.
 * Article text is untrusted: it is fenced inside a ``<data>`` block, angle brackets in it are
   neutralised, and the system prompt says that only the system prompt gives instructions.
