@@ -11,6 +11,7 @@ back to a default.
 from __future__ import annotations
 
 import itertools
+import math
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from digest.errors import ConfigError
+
+# A suite file is a few dozen lines written by hand. The bounds keep a hostile or mistaken one
+# (4 KB of random bytes, 100,000 nested "[", a 3 KB [matrix] of 10^8 variants) a one-line
+# error instead of a traceback or gigabytes of memory (issue 24).
+MAX_SUITE_BYTES = 1_000_000
+MAX_NESTING = 20
+MAX_VARIANTS = 500
 
 EXAMPLE = '''\
 # An eval suite for `digest eval run SUITE` (relative paths are relative to this file).
@@ -112,6 +120,10 @@ class Suite(BaseModel):
 
     @model_validator(mode="after")
     def _expand(self) -> Suite:
+        combinations = math.prod(len(v) for v in self.matrix.values()) if self.matrix else 0
+        if len(self.variants) + combinations > MAX_VARIANTS:
+            raise ValueError(f"{len(self.variants) + combinations:,} variants ({combinations:,} "
+                             f"from [matrix]) is over the limit of {MAX_VARIANTS}")
         self.variants = [*self.variants, *_matrix(self.matrix)]
         names = [v.name for v in self.variants]
         if not names:
@@ -143,13 +155,37 @@ def _matrix(matrix: dict[str, list[str | int | bool]]) -> list[Variant]:
     return variants
 
 
+def _read(path: Path) -> str:
+    """The file's text, refusing anything over :data:`MAX_SUITE_BYTES` before reading it all."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_SUITE_BYTES + 1)
+    if len(data) > MAX_SUITE_BYTES:
+        raise ConfigError(f"suite {path} is over the {MAX_SUITE_BYTES:,}-byte limit for a "
+                          "suite file")
+    return data.decode("utf-8")
+
+
+def _check_nesting(value: object, path: Path, depth: int = 0) -> None:
+    if depth > MAX_NESTING:
+        raise ConfigError(f"suite {path} nests tables or arrays over {MAX_NESTING} deep")
+    children = value.values() if isinstance(value, dict) else value if isinstance(
+        value, list) else ()
+    for child in children:
+        _check_nesting(child, path, depth + 1)
+
+
 def load_suite(path: Path) -> Suite:
     """Read and validate a suite file; paths in it become absolute (relative to the file)."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_read(path))
+        _check_nesting(raw, path)
         suite = Suite.model_validate(raw)
     except OSError as exc:
-        raise ConfigError(f"cannot read suite {path}: {exc}") from exc
+        raise ConfigError(f"cannot read suite {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"suite {path} is not UTF-8 text (byte {exc.start:,})") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"suite {path} is nested too deeply to read") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"suite {path} is not valid TOML: {exc}") from exc
     except ValidationError as exc:

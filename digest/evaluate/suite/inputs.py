@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import yaml  # type: ignore[import-untyped]  # no stubs installed; PyYAML comes 
 from digest.errors import ConfigError
 from digest.evaluate.suite.config import CorpusSpec
 from digest.ingest.pipeline import ingest
+from digest.limits import Limits
 from digest.store import Store
 
 #: Builds (or opens) the Chroma collection ``name`` of the suite's store.
@@ -73,15 +74,51 @@ def _folder_input(spec: CorpusSpec, open_store: OpenStore) -> EvalInput:
     if not folder.is_dir():
         raise ConfigError(f"corpus {spec.name!r}: no such folder {folder}")
     files = sorted(p for p in folder.rglob("*") if p.is_file())
-    fingerprint = _sha([spec.topic or ""] + [
-        f"{p.relative_to(folder)}:{hashlib.sha256(p.read_bytes()).hexdigest()}" for p in files
-    ])
+    fingerprint = _sha([spec.topic or ""] + [f"{p.relative_to(folder)}:{_file_sha(p)}"
+                                             for p in files])
     return EvalInput(
         id=spec.name, corpus=spec.name, topic=spec.topic, reference=None,
         fingerprint=fingerprint,
         open_store=_ingested(open_store, f"eval_{fingerprint[:20]}", folder),
         source_texts=_stored_texts,
     )
+
+
+def _file_sha(path: Path) -> str:
+    """A file's sha256, streamed; one over the ingest size limit is keyed by its size only
+    (ingest refuses it anyway), so a 50 GB file in a corpus folder is never read."""
+    try:
+        size = path.stat().st_size
+        if size > Limits().max_file_bytes:
+            return f"size:{size}"
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
+
+
+def _cluster_lines(spec: CorpusSpec, path: Path) -> Iterator[tuple[int, str]]:
+    """The clusters file's lines, read with the ingest limits (issue 24: ``/dev/zero``).
+
+    Only a regular file is read, line by line, and a line longer than the per-file ingest
+    limit is refused, so memory is bounded by one line whatever the file is.
+    """
+    limit = Limits().max_file_bytes
+    try:
+        if not path.is_file():
+            raise ConfigError(f"corpus {spec.name!r}: {path} is not a regular file")
+        with path.open("rb") as handle:
+            for number, raw in enumerate(iter(lambda: handle.readline(limit + 1), b""), 1):
+                if len(raw) > limit:
+                    raise ConfigError(f"{path}:{number}: line over the {limit:,}-byte limit "
+                                      "(DIGEST_LIMITS__MAX_FILE_BYTES)")
+                try:
+                    yield number, raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise ConfigError(f"{path}:{number}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise ConfigError(f"corpus {spec.name!r}: cannot read {path}: "
+                          f"{exc.strerror or exc}") from exc
 
 
 def _write_cluster(folder: Path, articles: list[dict[str, str]]) -> None:
@@ -96,12 +133,8 @@ def _write_cluster(folder: Path, articles: list[dict[str, str]]) -> None:
 def _cluster_inputs(spec: CorpusSpec, open_store: OpenStore, work: Path) -> list[EvalInput]:
     path = spec.clusters
     assert path is not None
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigError(f"corpus {spec.name!r}: cannot read {path}: {exc}") from exc
     inputs: list[EvalInput] = []
-    for number, line in enumerate(lines, start=1):
+    for number, line in _cluster_lines(spec, path):
         if spec.limit is not None and len(inputs) >= spec.limit:
             break
         if not line.strip():
@@ -110,7 +143,8 @@ def _cluster_inputs(spec: CorpusSpec, open_store: OpenStore, work: Path) -> list
             row = json.loads(line)
             articles = [a for a in row["articles"] if str(a.get("text", "")).strip()]
             cluster_id = str(row.get("id") or f"line{number}")
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError,
+                RecursionError) as exc:
             raise ConfigError(f"{path}:{number}: not a cluster ({exc!r})") from exc
         reference = row.get("reference_summary") or None
         texts = [str(a["text"]) for a in articles]
