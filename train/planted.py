@@ -154,8 +154,8 @@ def _cover(sentence: str, text: str) -> float:
 
 
 def run(judge_name: str) -> dict:
-    from digest.config import Settings
     from digest.app import build_judge
+    from digest.config import Settings
 
     judge = build_judge(Settings(), judge_name)
     articles = corpus()
@@ -232,11 +232,17 @@ def passages(text: str, words: int = 150) -> list[str]:
 
 
 def speed(judge_name: str, repeat: int = 2) -> dict:
-    """Claims/s with three cited passages each: the sentence's own passage and two others."""
-    from digest.config import Settings
+    """Claims/s with three cited passages each: the sentence's own passage and two others.
+
+    The sentences are copied from their passages, so the shipped judge settles them verbatim
+    (``claims_per_s``); ``model_claims_per_s`` sends the same claims through the wrapped model,
+    the cost of any sentence that is not a copy (``_batched``: through its ``judge_many``).
+    """
     from digest.app import build_judge
+    from digest.config import Settings
 
     judge = build_judge(Settings(), judge_name)
+    model = getattr(judge, "inner", judge)
     articles = corpus()
     chunks = [passages(text) for _, text in articles]
     items = []
@@ -244,23 +250,20 @@ def speed(judge_name: str, repeat: int = 2) -> dict:
         own = next((c for c in chunks[source] if sentence in c), chunks[source][0])
         others = [chunks[(source + k) % len(chunks)][n % 2] for k in (3, 7)]
         items.append((sentence, [own, *others]))
-    judge.judge(*items[0])  # load and warm up
-    started = time.perf_counter()
-    for _ in range(repeat):
-        for claim, sources in items:
-            judge.judge(claim, sources)
-    one = time.perf_counter() - started
-    many = getattr(judge, "judge_many", None)
-    batched = None
-    if many is not None:
+    model.judge(*items[0])  # load and warm up
+
+    def rate(run: Callable[[], object]) -> float:
         started = time.perf_counter()
         for _ in range(repeat):
-            many(items)
-        batched = round(repeat * len(items) / (time.perf_counter() - started), 1)
+            run()
+        return round(repeat * len(items) / (time.perf_counter() - started), 1)
+
+    many = getattr(model, "judge_many", None)
     return {
         "claims": len(items) * repeat,
-        "claims_per_s": round(repeat * len(items) / one, 1),
-        "claims_per_s_batched": batched,
+        "claims_per_s": rate(lambda: [judge.judge(c, s) for c, s in items]),
+        "model_claims_per_s": rate(lambda: [model.judge(c, s) for c, s in items]),
+        "model_claims_per_s_batched": rate(lambda: many(items)) if many is not None else None,
     }
 
 

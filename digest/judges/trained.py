@@ -197,7 +197,7 @@ def model_files(directory: Path = MODEL_DIR) -> tuple[Path, Path]:
 
 
 class CrossEncoder:
-    """The ONNX cross-encoder: (claim, evidence) pairs -> support logits, in one batch."""
+    """The ONNX cross-encoder: (claim, evidence) pairs -> support logits."""
 
     def __init__(
         self, model: Path, tokenizer: Path, *, max_len: int = MAX_LEN, threads: int | None = None
@@ -217,30 +217,31 @@ class CrossEncoder:
             str(model), sess_options=options, providers=["CPUExecutionProvider"]
         )
 
-    def logits(self, pairs: list[tuple[str, str]], batch_size: int = 8) -> np.ndarray:
-        """One logit per (claim, evidence) pair; long lists run in batches of similar length.
+    def logits(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        """One logit per (claim, evidence) pair, each pair run on its own.
 
-        Batches of 8 measured fastest on 2 cores (35.8 pairs/s, against 32.0 one at a time and
-        30.1 in batches of 32: wider batches pad more and leave the caches).
+        Why one at a time: the int8 model quantises its activations dynamically, with one scale
+        per tensor, so in a batch every row's score depends on the other rows (up to 0.82 logit
+        measured, model card): a sentence could pass alone and fail in company. Alone, a pair's
+        score is a function of the pair only, on any batch or order (tested to 1e-6). It costs
+        little: batches of 8 gained ~10 % on 2 cores. A pair repeated within one call is run
+        once.
         """
         out = np.zeros(len(pairs), dtype=np.float32)
         if not pairs:
             return out
-        encodings = self._tokenizer.encode_batch(pairs)
-        order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
-        for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
-            width = max(len(encodings[i].ids) for i in idx)
-            ids = np.zeros((len(idx), width), dtype=np.int64)
-            types = np.zeros_like(ids)
-            mask = np.zeros_like(ids)
-            for row, i in enumerate(idx):
-                e = encodings[i]
-                ids[row, : len(e.ids)] = e.ids
-                types[row, : len(e.ids)] = e.type_ids
-                mask[row, : len(e.ids)] = 1
-            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            out[idx] = np.asarray(self._session.run(None, feeds)[0], dtype=np.float32).reshape(-1)
+        done: dict[tuple[tuple[int, ...], tuple[int, ...]], float] = {}
+        for i, e in enumerate(self._tokenizer.encode_batch(pairs)):
+            key = (tuple(e.ids), tuple(e.type_ids))
+            if key not in done:
+                ids = np.asarray([e.ids], dtype=np.int64)
+                feeds = {
+                    "input_ids": ids,
+                    "attention_mask": np.ones_like(ids),
+                    "token_type_ids": np.asarray([e.type_ids], dtype=np.int64),
+                }
+                done[key] = float(np.asarray(self._session.run(None, feeds)[0]).reshape(-1)[0])
+            out[i] = done[key]
         return out
 
 
@@ -277,14 +278,28 @@ class TrainedJudge:
         threshold: float | None = None,
         windows: int = TOP_WINDOWS,
     ) -> None:
-        if encoder is None:
-            encoder = CrossEncoder(*model_files())
+        # The files are checked now (a changed file fails at once); the ONNX session, ~100 MB
+        # once loaded, is built at the first judgement and freed by close().
+        self._files = model_files() if encoder is None else None
         self._encoder = encoder
         self.stack = stack
         default = STACK_THRESHOLD if stack is not None else THRESHOLD
         self.threshold = default if threshold is None else threshold
         self.windows = windows
         self._lexical: Any = None
+
+    @property
+    def encoder(self) -> CrossEncoder:
+        """The cross-encoder, loaded on first use (again after :meth:`close`)."""
+        if self._encoder is None:
+            self._encoder = CrossEncoder(*(self._files or model_files()))
+        return self._encoder
+
+    def close(self) -> None:
+        """Free the ONNX session (a later judgement loads it again). A judge given its encoder
+        by the caller leaves it to the caller."""
+        if self._files is not None:
+            self._encoder = None
 
     def _stacked(self, logit: float, claim: str, sources: list[str]) -> float:
         assert self.stack is not None
@@ -302,8 +317,8 @@ class TrainedJudge:
         self, items: list[tuple[str, list[str]]], k: int | None = None
     ) -> list[tuple[list[Span], np.ndarray]]:
         """Per (claim, sources): its ``k`` best windows (default ``self.windows``), in select
-        order, and their logits, all in one batched run. ``train.calibrate`` scores with this
-        too, so calibration sees exactly what the judge computes."""
+        order, and their logits, in one call of the encoder. ``train.calibrate`` scores with
+        this too, so calibration sees exactly what the judge computes."""
         plans: list[list[Span]] = []
         pairs: list[tuple[str, str]] = []
         for claim, sources in items:
@@ -312,7 +327,7 @@ class TrainedJudge:
             spans = select_windows(text, sources, k or self.windows) if text else []
             plans.append(spans)
             pairs.extend((text, sources[s.source][s.start : s.end]) for s in spans)
-        logits = self._encoder.logits(pairs)
+        logits = self.encoder.logits(pairs)
         out: list[tuple[list[Span], np.ndarray]] = []
         at = 0
         for spans in plans:
@@ -321,7 +336,7 @@ class TrainedJudge:
         return out
 
     def judge_many(self, items: list[tuple[str, list[str]]]) -> list[Judgement]:
-        """Judge many (claim, sources) at once: every candidate window in one batched run."""
+        """Judge many (claim, sources) at once; each gets the score it would get alone."""
         out: list[Judgement] = []
         for spans, mine in self.window_logits(items):
             if not spans:

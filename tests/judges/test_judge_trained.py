@@ -90,12 +90,45 @@ def test_a_changed_file_is_refused(tmp_path) -> None:  # noqa: ANN001
 
 def test_logits_one_per_pair_in_any_batch(judge: tr.TrainedJudge) -> None:
     pairs = [("Putin arrived in Tianjin.", ARTICLE), ("Stocks fell.", OTHER), ("x", "y")]
-    logits = judge._encoder.logits(pairs)
+    logits = judge.encoder.logits(pairs)
     assert logits.shape == (3,) and logits.dtype == np.float32 and np.isfinite(logits).all()
-    one = judge._encoder.logits(pairs[:1])
-    # int8 dynamic quantisation scales activations per batch: company moves a score a little
-    assert abs(float(one[0]) - float(logits[0])) < 0.25
-    assert judge._encoder.logits([]).shape == (0,)
+    assert judge.encoder.logits([]).shape == (0,)
+
+
+def test_the_same_pair_scores_the_same_alone_in_any_batch_and_any_order(
+    judge: tr.TrainedJudge,
+) -> None:
+    # int8 activations are quantised per tensor: batched rows used to move each other by up to
+    # 0.82 logit. Every claim here is compared with itself alone, on this CPU.
+    claims = [FAITHFUL, *ALTERED.values(), "Trade reached $245 billion last year.", "x y z"]
+    items = [(c, [ARTICLE]) for c in claims] + [(c, [OTHER, ARTICLE]) for c in claims[:4]]
+    alone = [judge.judge(c, s).probability for c, s in items]
+    rng = np.random.default_rng(7)
+    for _ in range(4):
+        order = rng.permutation(len(items))
+        size = int(rng.integers(2, len(items) + 1))
+        picked = [int(i) for i in order[:size]]
+        got = judge.judge_many([items[i] for i in picked])
+        for i, g in zip(picked, got, strict=True):
+            assert g.probability == pytest.approx(alone[i], abs=1e-6), items[i][0]
+    pairs = [(c, ARTICLE) for c in claims]
+    single = [float(judge.encoder.logits([p])[0]) for p in pairs]
+    mixed = judge.encoder.logits(pairs[::-1] + pairs)
+    assert np.allclose(mixed[len(pairs) :], single, atol=1e-6, rtol=0)
+    assert np.allclose(mixed[: len(pairs)], single[::-1], atol=1e-6, rtol=0)
+
+
+def test_the_session_loads_on_first_use_and_close_frees_it() -> None:
+    lazy = tr.TrainedJudge()
+    assert lazy._encoder is None  # files checked, nothing loaded
+    first = lazy.judge(FAITHFUL, [ARTICLE]).probability
+    assert lazy._encoder is not None
+    lazy.close()
+    assert lazy._encoder is None
+    assert lazy.judge(FAITHFUL, [ARTICLE]).probability == pytest.approx(first, abs=1e-6)
+    given = tr.TrainedJudge(lazy.encoder)
+    given.close()  # an encoder the caller passed in is the caller's to free
+    assert given._encoder is lazy.encoder
 
 
 FAITHFUL = "Putin arrived in Tianjin on Tuesday, May 19, to a red-carpet reception."
@@ -147,8 +180,8 @@ def test_a_stacker_combines_the_logit_with_the_lexical_signals(judge: tr.Trained
         coef[0], coef[1 + signal] = coef_logit, coef_signal
         return Logistic(names, (0.0,) * n, (1.0,) * n, tuple(coef), 0.0)
 
-    only_logit = tr.TrainedJudge(judge._encoder, stack=stacker(1.0, 0.0), threshold=0.5)
-    both = tr.TrainedJudge(judge._encoder, stack=stacker(1.0, 2.0), threshold=0.5)
+    only_logit = tr.TrainedJudge(judge.encoder, stack=stacker(1.0, 0.0), threshold=0.5)
+    both = tr.TrainedJudge(judge.encoder, stack=stacker(1.0, 2.0), threshold=0.5)
     assert only_logit.threshold == 0.5
     lexical = EmbeddedJudge(None)
     for claim in (FAITHFUL, ALTERED["city"], ALTERED["negation"]):
