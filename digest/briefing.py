@@ -90,6 +90,11 @@ class SentenceCheck(BaseModel):
     dropped_citations: list[str] = Field(default_factory=list)
     original: str | None = None
     reason: str | None = None
+    # citations put right by code (digest.write.recite): the writer's ids, the ids the words
+    # stand in, and the change in words; empty/None when the writer cited correctly
+    recited_from: list[str] = Field(default_factory=list)
+    recited_to: list[str] = Field(default_factory=list)
+    recited: str | None = None
 
 
 class Verification(BaseModel):
@@ -108,6 +113,8 @@ class Verification(BaseModel):
     cut: int = 0
     flagged: int = 0
     citations_dropped: int = 0
+    recited: int = 0  # sentences re-cited by code to the passage their words stand in
+    not_neutral: int = 0  # sentences flagged for evaluative wording in the digest's own voice
     judge_calls: int = 0
     seconds: float = 0.0
     usage: Usage = Field(default_factory=lambda: Usage())

@@ -21,7 +21,6 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,6 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import BaseModel, ConfigDict
 
 from digest.briefing import (
-    MAX_CITATIONS,
     DraftSentence,
     Dropped,
     Passage,
@@ -42,7 +40,12 @@ from digest.errors import LLMError
 from digest.llm import LLM, UsageMeter
 from digest.prompts import Prompt, load_prompt
 from digest.sentences import split_sentences
+from digest.write.llm_fix import fix_prompt_versions, repair_llm
+from digest.write.passages import aliases, fewest_citations, show_passages
 from digest.write.writer import RepairRequest
+
+__all__ = ["LLMWriter", "aliases", "fewest_citations", "prompt_versions", "show_passages",
+           "write_llm"]
 
 logger = logging.getLogger(__name__)
 
@@ -120,45 +123,6 @@ def prompt_versions(directory: Path | None = None) -> dict[str, str]:
     return load_writer_prompts(directory).versions
 
 
-def show_passages(passages: list[Passage]) -> list[dict[str, Any]]:
-    """The passages as the model sees them: grouped by article, under aliases ``P1..Pn``.
-
-    Grouping an article's passages (in text order) under one outlet/date/title header helps
-    attribution and states that header once instead of per passage. The sentence overlap
-    between neighbouring chunks of one article is shown once: a passage's shown text is
-    always a part of its own chunk, so any sentence drawn from it stays supported by it.
-    """
-    groups: dict[str, list[Passage]] = {}
-    for p in passages:
-        groups.setdefault(p.article.id, []).append(p)
-    shown: list[dict[str, Any]] = []
-    index = 0
-    for members in groups.values():
-        article = members[0].article
-        items: list[dict[str, str]] = []
-        end, last = members[0].chunk.start, ""
-        for p in sorted(members, key=lambda m: m.chunk.start):
-            index += 1
-            alias, text = f"P{index}", p.chunk.text
-            if end > p.chunk.start:
-                text = text[end - p.chunk.start:].lstrip() or f"(same text as {last})"
-            end, last = max(end, p.chunk.end), alias
-            items.append({"id": alias, "passage_id": p.id, "text": text})
-        shown.append({
-            "outlet": article.outlet or "unknown outlet",
-            "published": article.published.date().isoformat() if article.published else "unknown",
-            "title": article.title or "untitled",
-            "passages": items,
-        })
-    return shown
-
-
-def aliases(shown: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
-    """(alias -> caller's passage id, alias -> text shown) of :func:`show_passages`' output."""
-    items = [item for a in shown for item in a["passages"]]
-    return ({i["id"]: i["passage_id"] for i in items}, {i["id"]: i["text"] for i in items})
-
-
 def _messages(prompts: WriterPrompts, topic: str | None, shown: list[dict[str, Any]],
               ids: list[str], history: list[BaseMessage]) -> list[BaseMessage]:
     user = prompts.user.render(topic=topic, articles=shown, valid_ids=ids)
@@ -190,34 +154,6 @@ def _triage(answer: _Answer, valid: set[str]) -> Triage:
         else:
             good.append(sentence)
     return good, bad
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def _words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text) if len(w) > 3}
-
-
-def fewest_citations(text: str, ids: list[str], texts: dict[str, str], *,
-                     overlapping: bool = False) -> list[str]:
-    """At most :data:`MAX_CITATIONS` of ``ids`` (ALCE's convention), in the model's order.
-
-    Over the cap, the passages sharing the most words with ``text`` stay. With
-    ``overlapping`` (a piece of a split item) only passages sharing at least half as many words
-    with it as the best one stay (the best one when none shares any), so a piece does not cite
-    a passage that is about another piece.
-    """
-    ids = list(dict.fromkeys(ids))
-    if len(ids) <= MAX_CITATIONS and not overlapping:
-        return ids
-    words = _words(text)
-    overlap = {i: len(words & _words(texts[i])) for i in ids}
-    ranked = sorted(ids, key=lambda i: -overlap[i])
-    if overlapping:  # keep passages about as related as the best one ("last" alone is not)
-        ranked = [i for i in ranked if overlap[i] * 2 >= overlap[ranked[0]] > 0] or ranked[:1]
-    chosen = set(ranked[:MAX_CITATIONS])
-    return [i for i in ids if i in chosen]
 
 
 def as_drafts(sentence: _Sentence, alias_to_id: dict[str, str], shown_text: dict[str, str],
@@ -324,8 +260,6 @@ class LLMWriter:
         self.llm = llm
         self.model = model or llm.model
         self.prompts_dir = prompts_dir
-        from digest.write.llm_fix import fix_prompt_versions  # it imports this module
-
         self.prompts = {**prompt_versions(prompts_dir), **fix_prompt_versions(prompts_dir)}
 
     def write(self, passages: list[Passage], topic: str | None) -> WriterResult:
@@ -335,6 +269,4 @@ class LLMWriter:
                requests: list[RepairRequest]) -> tuple[list[DraftSentence | None], Usage]:
         """Rewrite sentences that failed verification, in one batched request (see
         :func:`digest.write.llm_fix.repair_llm`)."""
-        from digest.write.llm_fix import repair_llm  # it imports this module
-
         return repair_llm(passages, topic, requests, llm=self.llm, prompts_dir=self.prompts_dir)

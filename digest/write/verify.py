@@ -41,9 +41,11 @@ from digest.briefing import (
     provenance,
 )
 from digest.errors import DigestError, UnderSupportedError
+from digest.evaluate.neutral import neutrality_flags
 from digest.judges import judge_all
 from digest.judges.base import Judge, Judgement
 from digest.prompts import prompt_versions
+from digest.write.recite import Recitation, recite
 from digest.write.writer import Repairer, RepairRequest, Writer
 
 logger = logging.getLogger(__name__)
@@ -88,6 +90,7 @@ class _Item:
     dropped_citations: list[str] = field(default_factory=list)
     original: str | None = None
     repair_tried: bool = False
+    recitation: Recitation | None = None
 
 
 _NEGATION = re.compile(r"\b(not|no|never|none|nobody|neither|nor|without|n't)\b", re.I)
@@ -116,6 +119,23 @@ def explain(sentence: str, evidence: str, score: float, threshold: float) -> str
     if novel:
         return f"the passage does not mention {', '.join(novel[:3])} {score_note}"
     return f"the cited passage does not say this {score_note}"
+
+
+def not_neutral(text: str) -> str | None:
+    """Why ``text`` is not neutral in the digest's own voice (None: it is), by the rules of
+    ``digest eval`` (:func:`digest.evaluate.neutral.neutrality_flags`; the citation names the
+    source, so only an unattributed judgement counts)."""
+    flags = neutrality_flags(text, cited=True)
+    if not flags:
+        return None
+    words = ", ".join(dict.fromkeys(f"'{f.trigger}' ({f.kind})" for f in flags[:3]))
+    return f"not neutral: {words} in the briefing's own voice, not attributed to a source"
+
+
+def _reason(judged: Judgement | None) -> str | None:
+    """The judge's own reason for its verdict, where it gives one."""
+    reason = getattr(judged, "reason", None)
+    return str(reason).strip() or None if reason else None
 
 
 def _source_text(passage: Passage) -> str:
@@ -218,19 +238,32 @@ def _items(drafts: list[DraftSentence], passages: list[Passage]) -> list[_Item]:
     return items
 
 
+def _request(item: _Item, verifier: _Verifier, biased: str | None) -> RepairRequest:
+    """What the repairer is told: the sentence, the passage holding the judge's evidence span,
+    the span, and what is wrong (the judge's reason, else our verdict in words)."""
+    judged = item.joint
+    evidence = _evidence_text(judged, item.passages)
+    where = (item.passages[judged.source].id
+             if judged is not None and 0 <= judged.source < len(item.passages) else None)
+    ids = [p.id for p in item.passages]
+    if biased:
+        return RepairRequest(text=item.draft.text, passage_ids=ids, evidence=evidence,
+                             verdict=biased, evidence_passage=where, kind="not_neutral")
+    score = judged.probability if judged else 0.0
+    verdict = _reason(judged) or explain(item.draft.text, evidence, score,
+                                         verifier.judge.threshold)
+    return RepairRequest(text=item.draft.text, passage_ids=ids, evidence=evidence,
+                         verdict=verdict, evidence_passage=where)
+
+
 def _repair(
-    failed: list[_Item], writer: Repairer, passages: list[Passage], topic: str | None,
-    verifier: _Verifier,
+    failed: list[_Item], biased: dict[int, str], writer: Repairer, passages: list[Passage],
+    topic: str | None, verifier: _Verifier,
 ) -> Usage:
-    """One batched repair request; repaired drafts replace the failed ones and are re-judged."""
-    threshold = verifier.judge.threshold
-    requests = []
-    for item in failed:
-        score = item.joint.probability if item.joint else 0.0
-        evidence = _evidence_text(item.joint, item.passages)
-        requests.append(RepairRequest(
-            text=item.draft.text, passage_ids=[p.id for p in item.passages], evidence=evidence,
-            verdict=explain(item.draft.text, evidence, score, threshold)))
+    """Repair requests (unsupported, or ``biased``: supported but not neutral); a repaired
+    draft replaces the failed one only if the judge then finds it supported (and neutral, where
+    neutrality was the problem)."""
+    requests = [_request(item, verifier, biased.get(item.index)) for item in failed]
     try:
         repaired, usage = writer.repair(passages, topic, requests)
     except DigestError as exc:
@@ -253,8 +286,11 @@ def _repair(
         item.passages = cited[:MAX_CITATIONS]
     verifier.recall([item for item, _ in retry])
     for item, (draft, cited_before, joint) in retry:
-        if not verifier.passes(item):  # a failed repair: judge the writer's own sentence
+        still_biased = item.index in biased and not_neutral(item.draft.text) is not None
+        if not verifier.passes(item) or still_biased:  # failed: keep the writer's own sentence
             item.draft, item.passages, item.joint, item.original = draft, cited_before, joint, None
+    logger.info("repair: %d of %d sentence(s) repaired", sum(
+        1 for item, _ in retry if item.original is not None), len(failed))
     return usage
 
 
@@ -275,29 +311,40 @@ def verify_drafts(
     started = time.perf_counter()
     mode = resolve_action(judge, action)
     verifier = _Verifier(judge)
+    drafts, recitations = recite(drafts, passages)
     items = _items(drafts, passages)
+    for item in items:
+        item.recitation = recitations.get(item.index)
     verifier.recall(items)
     usage = Usage()
     failed = [i for i in items if not verifier.passes(i)]
-    if failed and isinstance(writer, Repairer):
-        usage = _repair(failed, writer, passages, topic, verifier)
+    biased = {i.index: why for i in items if verifier.passes(i)
+              and (why := not_neutral(i.draft.text)) is not None}
+    if (failed or biased) and isinstance(writer, Repairer):
+        usage = _repair(failed + [i for i in items if i.index in biased], biased, writer,
+                        passages, topic, verifier)
     verifier.precision(items)
 
     checks: dict[int, SentenceCheck] = {}
     reasons: dict[int, str] = {}
     for item in items:
         score = round(item.joint.probability, 4) if item.joint else 0.0
+        recited = _recited(item)
         if verifier.passes(item):
+            biased_now = not_neutral(item.draft.text)
             checks[item.index] = SentenceCheck(
                 score=score, status="supported" if item.original is None else "repaired",
                 evidence=_spans(item), dropped_citations=item.dropped_citations,
-                original=item.original)
+                original=item.original, **recited)
+            if biased_now is not None:  # supported, but a judgement in our own voice
+                checks[item.index] = checks[item.index].model_copy(
+                    update={"status": "flagged", "reason": biased_now})
             continue
         reason = explain(item.draft.text, _evidence_text(item.joint, item.passages), score,
                          judge.threshold)
         if mode == "flag":
             checks[item.index] = SentenceCheck(score=score, status="flagged", evidence=_spans(item),
-                                               original=item.original, reason=reason)
+                                               original=item.original, reason=reason, **recited)
         else:
             reasons[item.index] = reason + (" (after one repair request)"
                                             if item.repair_tried else "")
@@ -328,12 +375,22 @@ def verify_drafts(
         flagged=sum(c.status == "flagged" for c in kept),
         cut=sum(1 for i in reasons if i in by_index),
         citations_dropped=sum(len(c.dropped_citations) for c in kept),
+        recited=sum(1 for i in items if i.recitation is not None),
+        not_neutral=sum(1 for c in kept if (c.reason or "").startswith("not neutral")),
         judge_calls=verifier.calls, seconds=round(time.perf_counter() - started, 3), usage=usage,
     )
     logger.info("verified %d sentence(s) with %s: %d supported, %d repaired, %d cut, %d flagged",
                 summary.checked, judge.name, summary.supported, summary.repaired, summary.cut,
                 summary.flagged)
     return shipped, cut, summary
+
+
+def _recited(item: _Item) -> dict[str, object]:
+    """The sidecar's record of a citation put right by code (empty when none was)."""
+    if item.recitation is None:
+        return {}
+    return {"recited_from": item.recitation.cited, "recited_to": [p.id for p in item.passages],
+            "recited": item.recitation.note}
 
 
 def _spans(item: _Item) -> list[EvidenceSpan]:
@@ -378,7 +435,7 @@ def combine(parts: list[Verification]) -> Verification | None:
     total = first.model_copy(update={"usage": first.usage.model_copy()})
     for part in parts[1:]:
         for name in ("checked", "supported", "repaired", "cut", "flagged", "citations_dropped",
-                     "judge_calls"):
+                     "recited", "not_neutral", "judge_calls"):
             setattr(total, name, getattr(total, name) + getattr(part, name))
         total.seconds = round(total.seconds + part.seconds, 3)
         total.usage = total.usage.plus(part.usage)

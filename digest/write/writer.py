@@ -8,7 +8,7 @@ stages downstream (numbering, verification, rendering) never know which writer r
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,8 +31,10 @@ class Writer(Protocol):
 class RepairRequest(BaseModel):
     """One sentence that failed verification, sent back to a writer that can repair.
 
-    ``evidence`` is the cited passages' best-matching span and ``verdict`` says what is wrong
-    in words the model can act on ("the passage says Tianjin; the sentence says Beijing").
+    ``evidence`` is the cited passages' best-matching span (in ``evidence_passage`` when the
+    judge located it) and ``verdict`` says what is wrong in words the model can act on ("the
+    passage says Tianjin; the sentence says Beijing", or the judge's own reason). ``kind``
+    ``not_neutral``: supported, but evaluative wording in the digest's own voice.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -41,6 +43,8 @@ class RepairRequest(BaseModel):
     passage_ids: list[str]
     evidence: str
     verdict: str
+    evidence_passage: str | None = None
+    kind: Literal["unsupported", "not_neutral"] = "unsupported"
 
 
 @runtime_checkable
