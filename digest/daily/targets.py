@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 SUBJECT_FIELDS = ("date", "title", "top_story", "stories")
 ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+DEADLINE = 60.0
+DEADLINE_HELP = ("seconds for the whole delivery to this target: connect, TLS, greeting, "
+                 "sending and retries together (a trickling server cannot hold the run)")
 
 
 class _Target(BaseModel):
@@ -45,7 +48,8 @@ class EmailTarget(_Target):
     sender: str = Field(alias="from", min_length=3)
     to: list[str] = Field(min_length=1)
     subject: str = "{title}: {top_story}"
-    timeout: float = Field(default=30.0, gt=0, le=600)
+    timeout: float = Field(default=30.0, gt=0, le=600, description="seconds per socket operation")
+    deadline: float = Field(default=DEADLINE, gt=0, le=3600, description=DEADLINE_HELP)
 
     @field_validator("subject")
     @classmethod
@@ -88,6 +92,7 @@ class WebhookTarget(_Target):
     timeout: float = Field(default=10.0, gt=0, le=300, description="seconds per attempt")
     attempts: int = Field(default=3, ge=1, le=10, description="tries on 429/5xx/timeouts")
     backoff: float = Field(default=1.0, ge=0, le=60, description="first wait between tries, s")
+    deadline: float = Field(default=DEADLINE, gt=0, le=3600, description=DEADLINE_HELP)
 
 
 class ArchiveTarget(_Target):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from digest.daily.outbox import DayDigest, secret
 from digest.daily.targets import WebhookTarget
 from digest.errors import DeliveryError
+from digest.ingest.netguard import install_deadline
 from digest.render.slack import render_slack
 
 logger = logging.getLogger(__name__)
@@ -63,16 +65,35 @@ def post(target: WebhookTarget, payload: dict[str, Any], env: Mapping[str, str],
     where = f"webhook {target.name} (${target.url_env})"
     url = secret(env, target.url_env, f"webhook {target.name}")
     attempts = 0
+    # httpx's timeout bounds each read; a server sending a header byte every 3 s never trips
+    # it (issue 24). The deadline backend cuts every read to the time left for the target.
+    end = time.monotonic() + target.deadline
+    backend = install_deadline(http)
+
+    def late() -> DeliveryError:
+        return DeliveryError(f"{where}: not delivered within the deadline of "
+                             f"{target.deadline:g} s (connect, TLS, request and retries "
+                             "together; `deadline` in [[deliver]])", attempts=attempts)
 
     def once() -> int:
         nonlocal attempts
+        left = end - time.monotonic()
+        if left <= 0:
+            raise late()
         attempts += 1
+        if backend is not None:
+            backend.set_deadline(end)
         try:
-            response = http.post(url, json=payload, timeout=target.timeout)
+            response = http.post(url, json=payload, timeout=min(target.timeout, left))
         except httpx.TimeoutException as exc:
+            if time.monotonic() >= end - 0.05:
+                raise late() from exc
             raise _Transient(f"no answer within {target.timeout:g} s") from exc
         except httpx.TransportError as exc:
             raise _Transient(type(exc).__name__ + ": " + str(exc).replace(url, "URL")) from exc
+        finally:
+            if backend is not None:
+                backend.set_deadline(None)
         if response.status_code == 429 or response.status_code >= 500:
             raise _Transient(f"HTTP {response.status_code}", _retry_after(response))
         if not response.is_success:  # 3xx too: redirects are not followed (the URL is a secret)
@@ -84,7 +105,8 @@ def post(target: WebhookTarget, payload: dict[str, Any], env: Mapping[str, str],
     def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         backoff = target.backoff * 2 ** (state.attempt_number - 1)
-        return min(max(backoff, getattr(exc, "retry_after", None) or 0.0), RETRY_AFTER_MAX)
+        wanted = min(max(backoff, getattr(exc, "retry_after", None) or 0.0), RETRY_AFTER_MAX)
+        return max(min(wanted, end - time.monotonic()), 0.0)  # the next try says it is late
 
     try:
         status = Retrying(stop=stop_after_attempt(target.attempts), wait=wait, reraise=True,

@@ -60,6 +60,24 @@ class DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+def install_deadline(client: Any) -> DeadlineBackend | None:
+    """The DeadlineBackend under an ``httpx.Client``'s default transport, installed if needed.
+
+    httpx has no parameter for the network backend; its pool creates connections through
+    this attribute, so setting it before the first request is enough (fetch does the same).
+    A client with another transport (a test's MockTransport) has no sockets: None.
+    """
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, DeadlineBackend):
+        return backend
+    if not isinstance(backend, httpcore.SyncBackend):
+        return None
+    installed = DeadlineBackend()
+    pool._network_backend = installed  # type: ignore[union-attr]  # noqa: SLF001
+    return installed
+
+
 class _DeadlineStream(httpcore.NetworkStream):
     def __init__(self, inner: Any, backend: DeadlineBackend) -> None:
         self._inner, self._backend = inner, backend
