@@ -14,7 +14,7 @@ import hashlib
 import importlib.util
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -23,6 +23,10 @@ from digest.errors import LLMError, ModelFileError
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for all-MiniLM-L6-v2
+# Texts per onnxruntime run. Activations grow with the batch (and stay, with an arena): peak
+# RSS 416 MiB at 8, 646 MiB at 16, ~700 MiB at 32 (model loaded, 800-character chunks), and 8
+# used no more CPU per chunk than 16 or 32 (evals/README.md, "Memory").
+BATCH_SIZE = 8
 
 
 class Embedder(Protocol):
@@ -68,13 +72,36 @@ def minilm_files() -> tuple[Path, Path]:
     return verified_file(model, MODEL_SHA256), verified_file(tokenizer, TOKENIZER_SHA256)
 
 
+def session_options(threads: int | None = None) -> Any:
+    """onnxruntime options for a small, shared machine (a 1 GB VM running cron).
+
+    * No CPU memory arena and no memory pattern: with them, onnxruntime keeps the largest
+      batch's activations for the life of the session (~250 MiB more resident after a few
+      batches of 800-character chunks); without them, each run's buffers are freed, at no
+      measurable cost in speed at these batch sizes.
+    * No spinning: idle intra-op threads that busy-wait steal the core the pipeline's other
+      thread (chunking, Chroma writes) or another process needs.
+    * ``threads``: intra-op threads (None: onnxruntime's default, one per physical core).
+    """
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    options.enable_cpu_mem_arena = False
+    options.enable_mem_pattern = False
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if threads:
+        options.intra_op_num_threads = threads
+    return options
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 (int8) on onnxruntime: 384-d, offline, no PyTorch."""
 
     name = "all-MiniLM-L6-v2-int8"
     dim = 384
 
-    def __init__(self, batch_size: int = 32, threads: int | None = None) -> None:
+    def __init__(self, batch_size: int = BATCH_SIZE, threads: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -82,14 +109,11 @@ class MiniLMEmbedder:
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer.no_padding()
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        if threads:
-            options.intra_op_num_threads = threads
         self._session = ort.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+            str(model_path), sess_options=session_options(threads),
+            providers=["CPUExecutionProvider"],
         )
-        self._batch_size = batch_size
+        self._batch_size = max(1, batch_size)
         self.seconds = 0.0
 
     def embed(self, texts: list[str]) -> np.ndarray:
