@@ -40,7 +40,7 @@ class Settings(BaseSettings):
 
     embeddings: Literal["minilm", "openai"] = "minilm"
     openai_embedding_model: str = "text-embedding-3-small"
-    embed_batch_size: int = 32
+    embed_batch_size: int = 8  # texts per onnxruntime run: the peak-memory knob (digest.embed)
 
     chunk_size: int = Field(default=CHUNK_SIZE, description="max characters per chunk")
     chunk_overlap: int = Field(default=CHUNK_OVERLAP, description="characters of sentence overlap")
