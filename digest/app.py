@@ -13,9 +13,10 @@ module below this one calls back into it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -30,11 +31,18 @@ from digest.store import Store, open_client
 from digest.write.writer import Writer
 
 if TYPE_CHECKING:
+    import openai
+    from langchain_openai import ChatOpenAI
+
+    from digest.evaluate.suite.config import Suite
+    from digest.evaluate.suite.inputs import EvalInput
+    from digest.evaluate.suite.models import InputResult
+    from digest.evaluate.suite.runner import SuiteRunner
     from digest.llm import LLM
-    from digest.write.verify import VerifyOptions
+    from digest.write.verify import Action, VerifyOptions
 
 
-def build_openai_client(settings: Settings) -> Any:
+def build_openai_client(settings: Settings) -> openai.OpenAI:
     """The official ``openai`` client, pointed at OpenAI or any compatible server."""
     import openai
 
@@ -132,7 +140,7 @@ def build_writer(
 _NO_TEMPERATURE = ("o1", "o3", "o4", "gpt-5")
 
 
-def build_chat_model(settings: Settings, model: str | None = None) -> Any:
+def build_chat_model(settings: Settings, model: str | None = None) -> ChatOpenAI:
     """A ``ChatOpenAI`` for OpenAI or any compatible server (Ollama, vLLM, llama.cpp, LM Studio).
 
     ``model`` (the CLI's ``--model``) overrides ``settings.llm_model``; the client's own retries
@@ -313,23 +321,44 @@ class Services:
 
     def verification(
         self, *, enabled: bool | None = None, judge: str | None = None, model: str | None = None,
-        action: str | None = None, min_supported: float | None = None,
+        action: Action | None = None, min_supported: float | None = None,
         writer_model: str | None = None,
     ) -> VerifyOptions | None:
         """The verify stage's options (None when verification is off); CLI values override
-        settings. ``writer_model`` is the default model of an LLM judge."""
+        settings (already validated there). ``writer_model`` is an LLM judge's default model."""
         settings = self.settings
         if not (settings.verify if enabled is None else enabled):
             return None
         from digest.write.verify import VerifyOptions
 
-        chosen = action or settings.verify_action
-        if chosen not in ("auto", "cut", "flag"):
-            raise ConfigError(f"verify action {chosen!r}: use auto, cut or flag")
         return VerifyOptions(
             judge=self.judge(judge, model, writer_model=writer_model),
-            action=chosen,  # type: ignore[arg-type]
+            action=action or settings.verify_action,
             min_supported=settings.min_supported if min_supported is None else min_supported,
+        )
+
+    # suites (`digest eval run`)
+    def suite_inputs(self, suite: Suite, limit: int | None = None) -> list[EvalInput]:
+        """The suite's inputs; each corpus is ingested into the suite's own cache store."""
+        from digest.evaluate.suite.inputs import expand_corpora
+        from digest.evaluate.suite.summary import limit_inputs
+
+        return limit_inputs(expand_corpora(
+            suite.corpora, open_store=lambda name: self.store_at(suite.cache_dir / "chroma", name),
+            user_store=lambda: self.store, work=suite.cache_dir), limit)
+
+    def suite_runner(self, suite: Suite, *, now: datetime,
+                     on_result: Callable[[InputResult], None]) -> SuiteRunner:
+        """Builds every variant's writer, verification and judge from these services."""
+        from digest.evaluate.suite.runner import SuiteRunner
+
+        return SuiteRunner(
+            suite,
+            make_writer=lambda v: self.writer(v.writer, v.model, v.prompts),
+            make_judge=lambda name: self.judge(name),
+            make_verify=lambda v: self.verification(
+                enabled=v.verify, judge=suite.judge_of(v), writer_model=v.model),
+            now=now, default_model=self.settings.llm_model, on_result=on_result,
         )
 
     def check_models(self) -> None:
@@ -357,7 +386,7 @@ def build_judge(settings: Settings, name: str | JudgeSpec, model: str | None = N
 
 def build_verify(
     settings: Settings, *, enabled: bool | None = None, judge: str | None = None,
-    action: str | None = None, min_supported: float | None = None, model: str | None = None,
+    action: Action | None = None, min_supported: float | None = None, model: str | None = None,
 ) -> VerifyOptions | None:
     """The verify stage's options (None when verification is off); CLI values override settings."""
     return Services(settings).verification(enabled=enabled, judge=judge, action=action,

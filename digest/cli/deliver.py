@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from digest.app import build_http
+from digest.app import Services
 from digest.cli.common import (
     ConfigOption,
     app,
@@ -51,7 +51,7 @@ def deliver_cmd(
             return
         chosen = pick_day(project, day_option(day))
         settings = load_settings(ctx, store=project.store)
-        with build_http(settings) as http, project_lock(project):
+        with Services(settings).http as http, project_lock(project):
             results = deliver(project, [chosen], now=datetime.now(UTC), env=os.environ,
                               http=http, only=to, dry_run=dry_run, force=force)
     if print_deliveries(results):

@@ -21,11 +21,9 @@ from digest.evaluate.gates import (
     parse_gate,
 )
 from digest.evaluate.suite.config import EXAMPLE, load_suite
-from digest.evaluate.suite.inputs import expand_corpora
 from digest.evaluate.suite.models import InputResult, SuiteResult
 from digest.evaluate.suite.report import render_suite_html, render_suite_markdown
-from digest.evaluate.suite.runner import SuiteRunner
-from digest.evaluate.suite.summary import limit_inputs, run_suite
+from digest.evaluate.suite.summary import run_suite
 from digest.render.output import write_atomic
 
 GATE_HELP = "[VARIANT:]METRIC=VALUE; repeatable"
@@ -93,18 +91,8 @@ def run_cmd(
             raise ConfigError("--max-regression needs --baseline results.json to compare with")
         before = load_results(baseline) if baseline is not None else None
         services = Services(load_settings(ctx))
-        inputs = limit_inputs(expand_corpora(
-            suite.corpora,
-            open_store=lambda name: services.store_at(suite.cache_dir / "chroma", name),
-            user_store=lambda: services.store, work=suite.cache_dir), limit)
-        runner = SuiteRunner(
-            suite,
-            make_writer=lambda v: services.writer(v.writer, v.model, v.prompts),
-            make_judge=lambda name: services.judge(name),
-            make_verify=lambda v: services.verification(
-                enabled=v.verify, judge=suite.judge_of(v), writer_model=v.model),
-            now=datetime.now(UTC), default_model=services.settings.llm_model, on_result=_report,
-        )
+        inputs = services.suite_inputs(suite, limit)
+        runner = services.suite_runner(suite, now=datetime.now(UTC), on_result=_report)
         result = run_suite(runner, inputs)
         written = _write(result, output_dir or suite.output_dir)
         failures = check_bounds(result, floors, ceilings)

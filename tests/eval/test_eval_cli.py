@@ -22,9 +22,17 @@ runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def _containment_judge(monkeypatch: pytest.MonkeyPatch, judge) -> None:
-    """CLI tests use the conftest judge; the real engines are measured in tests/judges."""
-    monkeypatch.setattr(Services, "judge", lambda self, *args, **kwargs: judge)
+def asked(monkeypatch: pytest.MonkeyPatch, judge) -> list[tuple]:
+    """CLI tests use the conftest judge (the real engines are measured in tests/judges); the
+    judge names and models the CLI asked ``Services`` for are recorded."""
+    names: list[tuple] = []
+
+    def build(self, name=None, model=None, **kwargs):  # noqa: ANN001, ANN202
+        names.append((name, model))
+        return judge
+
+    monkeypatch.setattr(Services, "judge", build)
+    return names
 
 
 def _run(*args: str):
@@ -108,7 +116,7 @@ def test_store_option_looks_sources_up_by_url(
 
 
 def test_eval_bench_dispatches_to_the_judge_bench(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, asked: list[tuple], judge,
 ) -> None:
     """`digest eval bench FILE` is not taken for a digest: it reaches run_bench (tests/judges
     measure the bench itself)."""
@@ -133,7 +141,7 @@ def test_eval_bench_dispatches_to_the_judge_bench(
     result = _run("bench", str(rows), "--judge", "lexical", "--limit", "5", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"claims": 2}
-    assert calls == [("claims.jsonl", "lexical", 5)]
+    assert calls == [("claims.jsonl", judge.name, 5)] and asked == [("lexical", None)]
     table = _run("bench", str(rows))
     assert table.exit_code == 0 and "bench table" in table.stdout
 
