@@ -124,14 +124,20 @@ def build_writer(
     prompts_dir: Path | None = None,
 ) -> Writer:
     """The writer ``brief`` and ``daily`` call; ``model`` overrides ``settings.llm_model``."""
-    chosen = writer_name(settings, name)
+    return _make_writer(writer_name(settings, name), lambda: embedder,
+                        lambda: build_llm(settings, model), prompts_dir)
+
+
+def _make_writer(chosen: str, embedder: Callable[[], Embedder], llm: Callable[[], LLM],
+                 prompts_dir: Path | None) -> Writer:
+    """The one place a writer is constructed; only the collaborator it needs is built."""
     if chosen == "extractive":
         from digest.write.extractive import ExtractiveWriter
 
-        return ExtractiveWriter(embedder)
+        return ExtractiveWriter(embedder())
     from digest.write.llm import LLMWriter
 
-    return LLMWriter(build_llm(settings, model), prompts_dir=prompts_dir)
+    return LLMWriter(llm(), prompts_dir=prompts_dir)  # type: ignore[return-value]
 
 
 # --- LLM clients ---------------------------------------------------------------------------------
@@ -170,7 +176,7 @@ def build_llm(settings: Settings, model: str | None = None) -> LLM:
                concurrency=settings.llm_concurrency, output_mode=settings.llm_output_mode)
 
 
-# --- judges: one factory table --------------------------------------------------------------------
+# --- judges: one factory table ------------------------------------------------------------------
 
 JudgeFactory = Callable[["Services", JudgeSpec], Judge]
 
@@ -239,7 +245,7 @@ def _wrap(judge: Judge) -> Judge:
     return VerbatimFirst(judge)  # type: ignore[return-value]
 
 
-# --- the services a command needs ------------------------------------------------------------------
+# --- the services a command needs -----------------------------------------------------------------
 
 
 class Services:
@@ -298,14 +304,8 @@ class Services:
 
     def writer(self, name: str | None = None, model: str | None = None,
                prompts_dir: Path | None = None) -> Writer:
-        chosen = writer_name(self.settings, name)
-        if chosen == "extractive":
-            from digest.write.extractive import ExtractiveWriter
-
-            return ExtractiveWriter(self.embedder)
-        from digest.write.llm import LLMWriter
-
-        return LLMWriter(self.llm(model), prompts_dir=prompts_dir)
+        return _make_writer(writer_name(self.settings, name), lambda: self.embedder,
+                            lambda: self.llm(model), prompts_dir)
 
     def judge(self, name: str | JudgeSpec | None = None, model: str | None = None, *,
               writer_model: str | None = None) -> Judge:
@@ -376,7 +376,7 @@ class Services:
             self.fetcher.close()
 
 
-# --- functions kept for library callers and tests (each a one-line use of Services) ----------------
+# --- functions kept for library callers and tests (each a one-line use of Services) ---------------
 
 
 def build_judge(settings: Settings, name: str | JudgeSpec, model: str | None = None) -> Judge:
