@@ -18,6 +18,10 @@ class Judgement:
 
     ``source`` indexes the ``sources`` list given to :meth:`Judge.judge`; ``start``/``end`` are
     character offsets into that source's text (``-1`` when nothing could be located).
+    ``reason`` is, for a judgement under the judge's threshold, why in plain words: what differs
+    from the evidence span (a number, date, name, negation or role) and the span quoted
+    (:mod:`digest.judges.explain`); ``None`` for a supported claim. A plain string, so the
+    sidecar and every report can carry it as it is.
     """
 
     probability: float
@@ -25,6 +29,7 @@ class Judgement:
     start: int = -1
     end: int = -1
     details: dict[str, float] | None = None
+    reason: str | None = None
 
 
 class Judge(Protocol):

@@ -28,18 +28,20 @@ and is left to the model.
 
 :class:`VerbatimFirst` wraps any judge: a verbatim sentence gets probability 1.0 and its exact
 span in the original passage text, anything else goes to the wrapped judge (in one batch when
-that judge batches).
+that judge batches), and a judgement under the threshold comes back with its ``reason`` in
+words (:mod:`digest.judges.explain`), whichever judge made it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from digest.judges import text as tx
 from digest.judges.base import Judge, Judgement
+from digest.judges.explain import reason_for
 
 MAX_FRAME_WORDS = 10  # an attribution frame longer than this states facts of its own
 MIN_CLAUSE_WORDS = 3  # shorter pieces ("he said") match too easily to prove anything
@@ -403,7 +405,7 @@ class VerbatimFirst:
     """Any judge, with verbatim sentences settled before it is asked (see the module doc).
 
     ``name`` and ``threshold`` are the wrapped judge's, so thresholds, labels and calibration
-    stay keyed as before; every other attribute is looked up on the wrapped judge.
+    stay keyed as before; every other attribute is read from, and set on, the wrapped judge.
     """
 
     def __init__(self, inner: Judge) -> None:
@@ -412,6 +414,10 @@ class VerbatimFirst:
     @property
     def name(self) -> str:
         return self.inner.name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.inner.name = value
 
     @property
     def threshold(self) -> float:
@@ -426,9 +432,27 @@ class VerbatimFirst:
             raise AttributeError(attr)
         return getattr(self.inner, attr)
 
+    def __setattr__(self, attr: str, value: Any) -> None:
+        """Set on the wrapped judge what is not the wrapper's own (its ``name``, an LLM
+        judge's ``ask``), so the wrapper stays transparent both ways."""
+        if attr == "inner" or hasattr(type(self), attr):
+            object.__setattr__(self, attr, value)
+        else:
+            setattr(self.inner, attr, value)
+
     def judge(self, claim: str, sources: list[str]) -> Judgement:
         found = verbatim_match(claim, sources)
-        return found if found is not None else self.inner.judge(claim, sources)
+        return (
+            found
+            if found is not None
+            else self._explained(claim, sources, self.inner.judge(claim, sources))
+        )
+
+    def _explained(self, claim: str, sources: list[str], judged: Judgement) -> Judgement:
+        """A judgement under the threshold gets its reason in words, unless it has one."""
+        if judged.probability >= self.threshold or judged.reason:
+            return judged
+        return replace(judged, reason=reason_for(claim, sources, judged))
 
     def judge_many(self, items: list[tuple[str, list[str]]]) -> list[Judgement]:
         """Verbatim items settled here; the rest in one call of the wrapped judge's
@@ -439,5 +463,5 @@ class VerbatimFirst:
         todo = [items[i] for i in rest]
         judged = list(many(todo)) if many is not None else [self.inner.judge(*x) for x in todo]
         for i, j in zip(rest, judged, strict=True):
-            out[i] = j
+            out[i] = self._explained(*items[i], j)
         return [j for j in out if j is not None]

@@ -178,3 +178,12 @@ def test_empty_or_markers_only_claims_go_to_the_model() -> None:
     assert verbatim_match("", [PASSAGE]) is None
     assert verbatim_match("[1]", [PASSAGE]) is None
     assert verbatim_match(LEAD, []) is None
+
+
+def test_the_wrapper_is_transparent_for_reading_and_setting_attributes() -> None:
+    inner = Counting()
+    judge = VerbatimFirst(inner)
+    judge.threshold, judge.name = 0.7, "renamed"
+    judge.extra = "set on the wrapped judge"  # type: ignore[attr-defined]
+    assert (inner.threshold, inner.name, inner.extra) == (0.7, "renamed", judge.extra)  # type: ignore[attr-defined]
+    assert judge.asked is inner.asked
