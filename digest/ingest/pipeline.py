@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +109,156 @@ def _read(
     return read_url(item, fetcher)
 
 
+def _articles(
+    sources: Iterable[str], fetcher: Fetcher | None, limits: Limits, report: IngestReport,
+    on_source: Callable[[str], None] | None,
+) -> Iterator[Article]:
+    """Read step: every article of every source, one at a time; failures go to ``report``."""
+    for item in expand(sources):
+        if isinstance(item, SourceError):
+            report.outcomes.append(Outcome(item.source, "failed", reason=item.reason))
+            continue
+        if on_source:
+            on_source(str(item))
+        for result in _read(item, fetcher, limits):
+            if isinstance(result, Notice):
+                logger.info("warning %s: %s", result.source, result.message)
+                report.warnings.append(result)
+            elif isinstance(result, SourceError):
+                logger.info("skipped %s: %s", result.source, result.reason)
+                report.outcomes.append(Outcome(result.source, "failed", reason=result.reason))
+            else:
+                yield result
+
+
+class _Classifier:
+    """Classify step: added / updated / unchanged against the store, near-duplicate links.
+
+    Holds what must outlive one article: the ids seen in this run and the MinHash index of the
+    store (one signature per stored article, not its text).
+    """
+
+    def __init__(self, store: Store, options: IngestOptions) -> None:
+        self._store = store
+        self._chunking = chunking_key(options)
+        self._index = dedupe.DuplicateIndex(options.near_duplicate_threshold)
+        for article_id, (encoded, duplicate_of) in store.signatures().items():
+            mh = dedupe.decode(encoded)
+            if mh is not None:
+                self._index.add(article_id, mh, duplicate_of)
+        self._seen: set[str] = set()
+
+    def classify(self, article: Article) -> tuple[Outcome, str | None]:
+        """The article's outcome and, when it must be written, its encoded MinHash."""
+        if article.id in self._seen:
+            return Outcome(article.source, "unchanged", article.id, article.title,
+                           reason="same article seen earlier in this run"), None
+        self._seen.add(article.id)
+        stored = self._store.get_article(article.id)
+        same_text = stored is not None and stored.content_hash == article.content_hash
+        if same_text and stored is not None and stored.chunking == self._chunking:
+            return Outcome(article.source, "unchanged", article.id, article.title,
+                           duplicate_of=stored.duplicate_of), None
+        mh = dedupe.signature(article.text)
+        match = self._index.find(article.id, mh)
+        duplicate_of, similarity = match if match else (None, None)
+        self._index.add(article.id, mh, duplicate_of)
+        reason = None
+        if same_text and stored is not None:
+            reason = f"re-chunked ({stored.chunking or 'unknown'} -> {self._chunking})"
+        status: Status = "updated" if stored is not None else "added"
+        return Outcome(article.source, status, article.id, article.title, duplicate_of=duplicate_of,
+                       similarity=similarity, reason=reason), dedupe.encode(mh)
+
+
+def _pending(
+    articles: Iterable[Article], classifier: _Classifier, options: IngestOptions,
+    report: IngestReport, *, dry_run: bool,
+) -> Iterator[_Pending]:
+    """Classify and chunk each article; yields those that must be written."""
+    for article in articles:
+        outcome, minhash = classifier.classify(article)
+        report.outcomes.append(outcome)
+        if minhash is None or dry_run:
+            continue
+        try:
+            chunks = chunk_article(
+                article, chunk_size=options.chunk_size, chunk_overlap=options.chunk_overlap
+            )
+        except ConfigError:
+            raise
+        except Exception as exc:  # noqa: BLE001 -- isolation: this article fails alone
+            report.outcomes[-1] = Outcome(
+                article.source, "failed", article.id, article.title,
+                reason=f"could not be chunked ({type(exc).__name__}: {exc})"[:300],
+            )
+            continue
+        yield _Pending(article, chunks, outcome, minhash)
+
+
+def _batches(items: Iterable[_Pending], max_chunks: int) -> Iterator[list[_Pending]]:
+    """Batch step: consecutive articles holding at least ``max_chunks`` chunks (the last
+    batch may hold fewer), so memory is bounded by the batch, not by the run."""
+    batch: list[_Pending] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += len(item.chunks)
+        if size >= max_chunks:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+class _Writer:
+    """Embed-and-write step, one batch in flight on a worker thread.
+
+    Embedding and writing a batch run on one worker thread while the caller reads, splits and
+    chunks the next batch: onnxruntime and Chroma release the GIL, so the pure-Python stages
+    use the core the model leaves idle between its kernels. At most one batch is in flight
+    (so at most two exist: that one and the one being filled), and batches are written in
+    order, so crash safety is unchanged.
+    """
+
+    def __init__(self, store: Store, chunking: str) -> None:
+        self._store = store
+        self._chunking = chunking
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-embed")
+        self._in_flight: Future[int] | None = None
+        self.chunks_written = 0
+
+    def _embed_and_write(self, batch: list[_Pending]) -> int:
+        vectors = self._store.embedder.embed([c.text for p in batch for c in p.chunks])
+        writes, offset = [], 0
+        for p in batch:
+            n = len(p.chunks)
+            writes.append(ArticleWrite(
+                p.article, p.chunks, vectors[offset : offset + n],
+                duplicate_of=p.outcome.duplicate_of, minhash=p.minhash, chunking=self._chunking,
+            ))
+            offset += n
+        self._store.write_articles(writes)
+        return offset
+
+    def _wait(self) -> None:
+        if self._in_flight is not None:
+            future, self._in_flight = self._in_flight, None
+            self.chunks_written += future.result()  # re-raises the worker's error here
+
+    def submit(self, batch: list[_Pending]) -> None:
+        self._wait()
+        self._in_flight = self._worker.submit(self._embed_and_write, batch)
+
+    def finish(self) -> None:
+        """Wait for the last batch (raising its error, if any)."""
+        self._wait()
+
+    def close(self) -> None:
+        """Stop the worker thread; after an error, the batch in flight is not reported."""
+        self._worker.shutdown(wait=True)
+
+
 def ingest(
     sources: Iterable[str],
     *,
@@ -118,121 +268,28 @@ def ingest(
     dry_run: bool = False,
     on_source: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Ingest ``sources`` into ``store``; idempotent, and safe to re-run after a crash."""
+    """Ingest ``sources`` into ``store``; idempotent, and safe to re-run after a crash.
+
+    Streams: read -> classify + chunk -> batches of ``options.batch_chunks`` chunks -> embed
+    and write, so at most two batches of text, chunks and vectors exist at any time whatever
+    the number of articles (the report keeps one small outcome per article).
+    """
     options = options or IngestOptions()
     report = IngestReport(dry_run=dry_run)
     if not dry_run:
         store.sweep()  # chunks an earlier, crashed update left behind
-    index = dedupe.DuplicateIndex(options.near_duplicate_threshold)
-    for article_id, (encoded, duplicate_of) in store.signatures().items():
-        mh = dedupe.decode(encoded)
-        if mh is not None:
-            index.add(article_id, mh, duplicate_of)
     limits = options.limits or (fetcher.limits if fetcher is not None else Limits())
-    seen: set[str] = set()
-    pending: list[_Pending] = []
-    chunking = chunking_key(options)
-
-    # Embedding and writing a batch run on one worker thread while this thread reads, splits
-    # and chunks the next batch: onnxruntime and Chroma release the GIL, so the pure-Python
-    # stages use the core the model leaves idle between its kernels. At most one batch is in
-    # flight, and batches are written in order, so crash safety and memory are unchanged.
-    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-embed")
-    in_flight: Future[int] | None = None
-
-    def embed_and_write(batch: list[_Pending]) -> int:
-        vectors = store.embedder.embed([c.text for p in batch for c in p.chunks])
-        writes, offset = [], 0
-        for p in batch:
-            n = len(p.chunks)
-            writes.append(ArticleWrite(
-                p.article, p.chunks, vectors[offset : offset + n],
-                duplicate_of=p.outcome.duplicate_of, minhash=p.minhash, chunking=chunking,
-            ))
-            offset += n
-        store.write_articles(writes)
-        return offset
-
-    def flush(*, wait: bool = False) -> None:
-        nonlocal in_flight
-        if in_flight is not None:
-            report.chunks_written += in_flight.result()  # re-raises the worker's error here
-            in_flight = None
-        if pending:
-            in_flight = worker.submit(embed_and_write, list(pending))
-            pending.clear()
-        if wait and in_flight is not None:
-            report.chunks_written += in_flight.result()
-            in_flight = None
-
+    classifier = _Classifier(store, options)
+    pending = _pending(_articles(sources, fetcher, limits, report, on_source), classifier,
+                       options, report, dry_run=dry_run)
+    writer = _Writer(store, chunking_key(options))
     try:
-        for item in expand(sources):
-            if isinstance(item, SourceError):
-                report.outcomes.append(Outcome(item.source, "failed", reason=item.reason))
-                continue
-            label = str(item)
-            if on_source:
-                on_source(label)
-            for result in _read(item, fetcher, limits):
-                if isinstance(result, Notice):
-                    logger.info("warning %s: %s", result.source, result.message)
-                    report.warnings.append(result)
-                    continue
-                if isinstance(result, SourceError):
-                    logger.info("skipped %s: %s", result.source, result.reason)
-                    report.outcomes.append(Outcome(result.source, "failed", reason=result.reason))
-                    continue
-                article = result
-                if article.id in seen:
-                    report.outcomes.append(
-                        Outcome(article.source, "unchanged", article.id, article.title,
-                                reason="same article seen earlier in this run")
-                    )
-                    continue
-                seen.add(article.id)
-                stored = store.get_article(article.id)
-                if stored is not None and stored.content_hash == article.content_hash:
-                    if stored.chunking == chunking:
-                        report.outcomes.append(
-                            Outcome(article.source, "unchanged", article.id, article.title,
-                                    duplicate_of=stored.duplicate_of)
-                        )
-                        continue
-                status: Status = "updated" if stored is not None else "added"
-                mh = dedupe.signature(article.text)
-                match = index.find(article.id, mh)
-                duplicate_of, similarity = match if match else (None, None)
-                index.add(article.id, mh, duplicate_of)
-                outcome = Outcome(
-                    article.source, status, article.id, article.title,
-                    duplicate_of=duplicate_of, similarity=similarity,
-                    reason=(
-                        f"re-chunked ({stored.chunking or 'unknown'} -> {chunking})"
-                        if stored is not None and stored.content_hash == article.content_hash
-                        else None
-                    ),
-                )
-                report.outcomes.append(outcome)
-                if dry_run:
-                    continue
-                try:
-                    chunks = chunk_article(
-                        article, chunk_size=options.chunk_size, chunk_overlap=options.chunk_overlap
-                    )
-                except ConfigError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 -- isolation: this article fails alone
-                    report.outcomes[-1] = Outcome(
-                        article.source, "failed", article.id, article.title,
-                        reason=f"could not be chunked ({type(exc).__name__}: {exc})"[:300],
-                    )
-                    continue
-                pending.append(_Pending(article, chunks, outcome, dedupe.encode(mh)))
-                if sum(len(p.chunks) for p in pending) >= options.batch_chunks:
-                    flush()
-        flush(wait=True)
+        for batch in _batches(pending, options.batch_chunks):
+            writer.submit(batch)
+        writer.finish()
     finally:
-        worker.shutdown(wait=True)
+        writer.close()
+    report.chunks_written = writer.chunks_written
     return report
 
 
