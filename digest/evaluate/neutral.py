@@ -20,12 +20,22 @@ from __future__ import annotations
 
 import re
 
-from digest.evaluate.lexicon import COMPILED, SPEECH
+from digest.evaluate.lexicon import COMPILED, SPEECH, UNEXCUSED
 from digest.evaluate.models import NeutralityFlag
 from digest.evaluate.valence import valence
 
 _QUOTED = re.compile(r"\"[^\"]*(?:\"|$)|\u201c[^\u201d]*(?:\u201d|$)|\u00ab[^\u00bb]*(?:\u00bb|$)")
 _NAME = re.compile(r"\b[A-Z][\w'\u2019.-]*")
+# A scare quote: one to three lower-case words in quotation marks inside the writer's own
+# sentence (the "peace plan"); a longer quotation is somebody's speech, a capitalised one a name
+# or a title, and one after a verb of naming ("called it a “witch hunt”") is attributed.
+_SCARE = re.compile(r"(?<=\s)[\"\u201c]([a-z][^\"\u201c\u201d]{0,39})[\"\u201d]")
+_NAMING = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|dubb?(?:s|ed|ing)?|term(?:s|ed)|label(?:s|ed|led)|brand(?:s|ed)"
+    r"|describ(?:e|es|ed|ing)|referred to|known as|saying|pledg\w*|promis\w*|vow\w*"
+    r"|denounc\w*|decr\w*|accus\w*|urg\w*)\b",
+    re.IGNORECASE,
+)
 
 
 def mask_quotes(text: str) -> str:
@@ -53,6 +63,8 @@ def neutrality_flags(claim: str, *, cited: bool = False) -> list[NeutralityFlag]
             if kind == "vague_attribution":
                 if cited:
                     continue
+            elif rule in UNEXCUSED:
+                pass  # the writer's own choice of verb: the attribution it makes is no excuse
             elif attributed:
                 continue
             elif rule == "inference verb" and _names_a_source(text, match.start()):
@@ -68,12 +80,26 @@ def neutrality_flags(claim: str, *, cited: bool = False) -> list[NeutralityFlag]
                 )
             )
     if attributed:
-        flags = [f for f in flags if f.kind == "vague_attribution"]
-    elif (scored := valence(text)).loaded:
+        flags = [f for f in flags if f.kind == "vague_attribution" or f.rule in UNEXCUSED]
+        return sorted(flags, key=lambda f: (f.start, f.kind))
+    flags += [
+        NeutralityFlag(kind="loaded", trigger=claim[m.start() : m.end()], start=m.start(),
+                       end=m.end(), rule="scare quotes")
+        for m in _SCARE.finditer(claim)
+        if len(m.group(1).split()) <= 3 and not _NAMING.search(text, 0, m.start())
+    ]
+    if not flags and (scored := valence(text)).loaded and scored.triggers:
+        # one flag for the sentence, on its strongest word: a tone, not a word list
         rule = f"lexicon: VADER {scored.compound:+.2f}, subjectivity {scored.subjectivity:.2f}"
-        flags += [
-            NeutralityFlag(kind="loaded", trigger=claim[a:b], start=a, end=b, rule=rule)
-            for a, b in scored.triggers
-            if not any(f.start <= a < f.end for f in flags)
-        ]
+        a, b = scored.strongest
+        flags.append(NeutralityFlag(kind="loaded", trigger=claim[a:b], start=a, end=b, rule=rule))
     return sorted(flags, key=lambda f: (f.start, f.kind))
+
+
+def loaded_terms(sentence: str) -> list[str]:
+    """The words that make ``sentence`` read as the writer's own judgement, in order.
+
+    For writers and verification: a cited digest sentence (so weasel words are excused by the
+    citation), reported speech exempt where attributed, quoted words exempt. Empty = neutral.
+    """
+    return [f.trigger for f in neutrality_flags(sentence, cited=True)]

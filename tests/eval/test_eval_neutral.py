@@ -81,11 +81,12 @@ def test_lexicon_rules_are_documented_kinds() -> None:
 
 
 def test_lexicon_flags_loaded_wording_the_word_list_misses() -> None:
-    claim = "The visit was shameless, dangerous and deeply troubling."
+    claim = "The visit was awful, disgusting and deeply troubling."
     flags = neutrality_flags(claim, cited=True)
-    assert {f.trigger for f in flags if f.kind == "loaded"} >= {"shameless", "dangerous"}
-    assert all(claim[f.start : f.end] == f.trigger for f in flags)
-    assert any(f.rule.startswith("lexicon: VADER") for f in flags)
+    assert len(flags) == 1  # one flag for the tone of the sentence, on its strongest word
+    assert flags[0].kind == "loaded" and flags[0].rule.startswith("lexicon: VADER")
+    assert claim[flags[0].start : flags[0].end] == flags[0].trigger
+    assert flags[0].trigger in {"awful", "disgusting", "troubling"}
 
 
 @pytest.mark.parametrize(
