@@ -10,7 +10,10 @@ From NeuS *train* clusters (three outlets' leads on one story + an editor's roun
   whom), a number (``number``) or a month / weekday / year (``date``) changed, a negation added
   or dropped (``negation``), a word replaced by its antonym (``antonym``), a real sentence with
   one fact inserted (``inserted``), a sentence of another story (``other_story``) and the right
-  sentence shown the wrong evidence (``wrong_evidence``).
+  sentence shown the wrong evidence (``wrong_evidence``);
+* role errors and word-order positives (``train/roles.py``): a quote given to another speaker,
+  subject and object exchanged, two values exchanged, "from X to Y" reversed, cause and effect
+  reversed; a leading clause moved to the end, an attribution moved.
 
 SummEdits' seven non-news domains (human-labelled minimal edits) and optionally a CLIFF slice
 join as they are. Every perturbation returns ``None`` when it does not apply, and never returns
@@ -30,6 +33,7 @@ from digest.judges import text as tx
 from digest.judges.bench import summary_id
 from digest.judges.features import split_windows_sentences
 from digest.judges.trained import MAX_WINDOW_CHARS, select_windows
+from train.roles import POSITIVE_MAKERS, ROLE_NEGATIVES, role_makers, speakers
 
 
 @dataclass(frozen=True)
@@ -334,7 +338,7 @@ def in_context(claim: str, sources: list[str], rng: random.Random) -> str | None
     return None
 
 
-NEGATIVES = ("entity", "swap", "number", "date", "negation", "antonym", "inserted")
+NEGATIVES = ("entity", "swap", "number", "date", "negation", "antonym", "inserted", *ROLE_NEGATIVES)
 
 
 def story_pairs(
@@ -358,6 +362,7 @@ def story_pairs(
             if not _YEAR.fullmatch(m.group(0))
         }
     )
+    pool_speakers = sorted({n for text in articles for _, _, n in speakers(text)})
     anchors: list[tuple[str, str, list[str]]] = []  # (claim, kind, the sources to search)
     for a, text in enumerate(articles):
         others = articles[:a] + articles[a + 1 :]
@@ -383,6 +388,10 @@ def story_pairs(
         short = compress(claim, rng)
         if short:
             pairs.append(Pair(short, evidence, 1, "compress", group))
+        for name, move in POSITIVE_MAKERS.items():  # the same facts in another word order
+            moved = move(claim)
+            if moved and moved != claim:
+                pairs.append(Pair(moved, evidence, 1, name, group))
         makers = {
             "entity": lambda c: swap_entity(c, pool_names, rng),
             "swap": lambda c: swap_pair(c, rng),
@@ -391,6 +400,7 @@ def story_pairs(
             "negation": lambda c: negate(c, rng),
             "antonym": lambda c: antonym(c, rng),
             "inserted": lambda c: insert_fact(c, foreign, rng),
+            **role_makers(pool_speakers, rng),  # train/roles.py: right words, wrong roles
         }
         for name, make in makers.items():
             bad = make(claim)
@@ -420,6 +430,9 @@ KEEP = {
     "inserted": 0.7,
     "other_story": 0.2,
     "wrong_evidence": 0.35,
+    **dict.fromkeys(ROLE_NEGATIVES, 1.0),
+    "reorder": 1.0,
+    "attribution": 1.0,
 }
 
 

@@ -51,13 +51,15 @@ def test_a_run_killed_between_ingest_and_writing_is_completed_by_the_next_run(
 ) -> None:
     root = three_days.root
     project = three_days.project
-    before = {p.name: p.read_bytes() for p in project.output_dir.iterdir()}
+    out = project.output_dir  # every file, the day sets under .days/ included
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     article(root, "day-four", published="2026-05-21T08:00:00+00:00")
 
     killed = _digest(root, "--now", DAY4.isoformat(), kill_after="ingested")
 
     assert killed.returncode == -9, killed.stderr  # SIGKILL: no cleanup ran at all
-    assert {p.name: p.read_bytes() for p in project.output_dir.iterdir()} == before
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} \
+        == before
     last = runs(read_records(project.runs_file))[-1]
     assert last.event == "start" and last.digest_date.isoformat() == "2026-05-21"
 

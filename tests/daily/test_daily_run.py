@@ -175,7 +175,8 @@ def test_a_failed_run_leaves_the_previous_digest_intact_and_the_next_run_complet
     three_days: Daily,
 ) -> None:
     daily = three_days
-    before = {p.name: p.read_bytes() for p in daily.project.output_dir.iterdir()}
+    out = daily.project.output_dir  # every file, the day sets under .days/ included
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def crash(stage: str) -> None:
         if stage == "rendered":
@@ -184,7 +185,8 @@ def test_a_failed_run_leaves_the_previous_digest_intact_and_the_next_run_complet
     article(daily.root, "next-day", published="2026-05-21T08:00:00+00:00")
     with pytest.raises(RuntimeError):
         daily.run(evening(DAYS[2]) + timedelta(days=1), fault=crash)
-    assert {p.name: p.read_bytes() for p in daily.project.output_dir.iterdir()} == before
+    assert {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()} \
+        == before
     assert runs(read_records(daily.project.runs_file))[-1].outcome == "failed"
     stale = daily.project.output_dir / ".2026-05-21.md.k1ll3d.tmp"  # as a kill mid-write leaves
     stale.write_text("half a digest")
