@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     )
     writer: Literal["auto", "llm", "extractive"] = Field(
         default="auto", description="auto: llm when OPENAI_API_KEY/OPENAI_BASE_URL is set")
-    judge: str = Field(default="trained", description="default judge of eval and verification")
+    judge: str = Field(default="embedded", description="default judge of eval and verification")
     verify: bool = Field(default=True, description="verify sentences before shipping a digest")
     verify_action: Literal["auto", "cut", "flag"] = Field(
         default="auto", description="auto: cut with a judge measured to cut safely, else flag")
