@@ -191,23 +191,24 @@ def calibrate_cmd(
     judge: Annotated[str, typer.Option(help="judge to calibrate: llm or minicheck")] = "llm",
     model: Annotated[str | None, typer.Option(help=JUDGE_MODEL_HELP)] = None,
     cases: Annotated[
-        Path,
+        Path | None,
         typer.Option(
-            help="labelled claims, JSON Lines {sentence, sources, label}",
+            help="labelled claims, JSON Lines {sentence, sources, label} [default: the shipped "
+            "cases, evals/cases/claims.jsonl]",
             exists=True,
             dir_okay=False,
         ),
-    ] = Path("evals/cases/claims.jsonl"),
+    ] = None,
 ) -> None:
     """Fit the judge's decision threshold for one model on labelled cases; used from then on."""
     with guard():
-        from digest.judges.calibrate import calibrate, store_calibration
+        from digest.judges.calibrate import calibrate, packaged_cases, store_calibration
 
         spec = JudgeSpec.parse(judge, model)
         if spec.kind not in MODEL_KINDS:
             raise ConfigError(f"--judge {judge!r}: only llm and minicheck judges are calibrated")
         settings = load_settings(ctx)
-        fitted = calibrate(Services(settings).judge(spec), cases)
+        fitted = calibrate(Services(settings).judge(spec), cases or packaged_cases())
         path = store_calibration(settings.home, fitted)
     console.print(
         f"judge {fitted.judge}: threshold {fitted.threshold:.3f} on {fitted.claims} cases "

@@ -43,6 +43,14 @@ class Calibration(BaseModel):
     fitted_at: datetime
 
 
+def packaged_cases() -> Path:
+    """The shipped labelled cases (``evals/cases/claims.jsonl``, package data ``digest.cases``),
+    found through ``importlib.resources`` so a plain ``pip install`` has them too."""
+    import importlib.resources
+
+    return Path(str(importlib.resources.files("digest.cases").joinpath("claims.jsonl")))
+
+
 def calibration_path(home: Path) -> Path:
     return Path(home) / FILE_NAME
 

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openai_stub import OpenAIStub
+from openai_stub import OpenAIStub, reply
 from test_llm_cli import cite_every_passage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,7 +33,8 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [wheel] = work.glob("digest-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "digest/prompt_templates/brief_system.j2" in names
-    assert "digest/render/templates/brief.md.j2" in names
+    assert "digest/render/templates/digest.md.j2" in names
+    assert "digest/cases/claims.jsonl" in names  # digest eval calibrate's default cases
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     py = venv / "bin" / "python"
@@ -70,3 +71,23 @@ def test_wheel_install_writes_an_llm_briefing_with_packaged_prompts(
     assert sidecar["writer"] == "llm" and all(s["citations"] for s in sidecar["sentences"])
     assert sidecar["prompts"]["brief_system"] and len(sidecar["prompts"]["brief_system"]) == 64
     assert "[1]" in out.read_text()
+
+
+@pytest.mark.slow
+def test_wheel_install_calibrates_on_the_packaged_cases(
+    wheel_venv: Path, openai_stub: OpenAIStub, tmp_path: Path
+) -> None:
+    """``digest eval calibrate`` with no ``--cases``, run outside any source checkout."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(OPENAI_BASE_URL=openai_stub.base_url, DIGEST_HOME=str(tmp_path / "home"),
+               DIGEST_LLM_TIMEOUT="20")
+    openai_stub.responder = lambda request: reply("Yes")
+    result = subprocess.run(
+        [str(wheel_venv / "bin" / "digest"), "eval", "calibrate", "--judge", "llm", "--model",
+         "m1"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    cases = ROOT / "evals" / "cases" / "claims.jsonl"
+    count = sum(1 for line in cases.read_text().splitlines() if line.strip())
+    assert f"on {count} cases" in " ".join((result.stdout + result.stderr).split())
+    stored = json.loads((tmp_path / "home" / "calibration.json").read_text())
+    assert str(wheel_venv) in stored["llm:m1"]["cases"]  # read from the installed package
