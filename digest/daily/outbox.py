@@ -18,6 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from digest.briefing import Briefing
+from digest.daily.dayset import current_set, set_days
 from digest.errors import DeliveryError
 from digest.render.email import top_stories
 
@@ -46,8 +47,9 @@ class DayDigest:
 
 
 def load_day(directory: Path, day: date) -> DayDigest:
-    """Read ``DAY.md`` and ``DAY.json``; a missing or unreadable file is a DeliveryError."""
-    stem = directory / day.isoformat()
+    """Read ``DAY.md`` and ``DAY.json`` of the day's current complete set (digest.daily.dayset);
+    a missing or unreadable file is a DeliveryError."""
+    stem = current_set(directory, day.isoformat()) / day.isoformat()
     try:
         raw = stem.with_suffix(".json").read_bytes()
         markdown = stem.with_suffix(".md").read_text(encoding="utf-8")
@@ -65,12 +67,13 @@ def digest_days(directory: Path) -> list[date]:
     """Every day with a JSON sidecar in ``directory``, oldest first."""
     if not directory.is_dir():
         return []
-    days = []
-    for path in directory.iterdir():
-        match = DAY_FILE.match(path.name)
+    days = set()
+    names = [p.name for p in directory.iterdir()] + [f"{d}.json" for d in set_days(directory)]
+    for name in names:
+        match = DAY_FILE.match(name)
         if match:
             try:
-                days.append(date.fromisoformat(match.group(1)))
+                days.add(date.fromisoformat(match.group(1)))
             except ValueError:
                 continue
     return sorted(days)

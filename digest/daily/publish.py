@@ -28,6 +28,7 @@ from digest.errors import DeliveryError
 from digest.render.daily import NO_NEWS
 from digest.render.email import Nav, render_archive_index, render_email_html, top_stories
 from digest.render.output import write_atomic
+from digest.safe_text import xml_safe
 
 logger = logging.getLogger(__name__)
 FEED, INDEX, PAGES = "feed.xml", "index.html", "archive"
@@ -78,8 +79,8 @@ def _feed(target: ArchiveTarget, days: list[DayDigest]) -> str:
     feed_id = f"{base}{FEED}" if base else feed_uuid.urn  # stable: entries keep their ids
     generator = FeedGenerator()
     generator.id(feed_id)
-    generator.title(target.title)
-    generator.author({"name": target.title})
+    generator.title(xml_safe(target.title))
+    generator.author({"name": xml_safe(target.title)})
     generator.link(href=f"{base}{INDEX}", rel="alternate")
     if base:
         generator.link(href=f"{base}{FEED}", rel="self")
@@ -89,12 +90,14 @@ def _feed(target: ArchiveTarget, days: list[DayDigest]) -> str:
         page = f"{base}{PAGES}/{digest.day}.html"
         entry = generator.add_entry(order="append")
         entry.id(page if base else uuid.uuid5(feed_uuid, str(digest.day)).urn)
-        entry.title(f"{digest.day}: {digest.top_story}")
+        entry.title(xml_safe(f"{digest.day}: {digest.top_story}"))
         entry.updated(digest.briefing.generated_at)
         entry.link(href=page, rel="alternate")
         stories = top_stories(digest.briefing)
-        entry.summary("Top stories: " + "; ".join(stories) if stories else NO_NEWS)
-        entry.content(render_email_html(digest.briefing, fragment=True), type="html")
+        entry.summary(xml_safe("Top stories: " + "; ".join(stories) if stories else NO_NEWS))
+        # XML cannot hold a control character: one in an article used to crash the writer
+        # after the email had gone, and every later run the same way (issue 24)
+        entry.content(xml_safe(render_email_html(digest.briefing, fragment=True)), type="html")
     return generator.atom_str(pretty=True).decode("utf-8")
 
 

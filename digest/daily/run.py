@@ -6,7 +6,7 @@
     group           the window's articles into ranked stories      (digest.write.stories)
     unchanged?      same inputs as the last good run for this date -> write nothing
     write           one section per story through the brief pipeline, one Sources list
-    render + save   Markdown + JSON sidecar (+ HTML), each temp file + rename
+    render + save   Markdown + JSON sidecar (+ HTML) as one set: generation folder + pointer
     record          an ``end`` line in runs.jsonl
 
 Why a re-run is byte-identical: the digest's content depends only on stored data and the
@@ -32,6 +32,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from digest.briefing import Briefing
+from digest.daily.dayset import publish_day
 from digest.daily.project import Project
 from digest.daily.runs import (
     Delivery,
@@ -49,7 +50,6 @@ from digest.ingest.pipeline import IngestOptions, IngestReport, ingest
 from digest.models import StoredArticle
 from digest.prompts import prompt_versions
 from digest.render.daily import render_daily
-from digest.render.output import write_atomic
 from digest.store import Store, date_where
 from digest.write.sections import write_sections
 from digest.write.stories import Story, group_stories, merge_same_event, select_stories
@@ -210,7 +210,7 @@ def _work(
     files = {stem.with_suffix(suffix): text.encode("utf-8") for suffix, text in
              render_daily(briefing, had_articles=bool(articles), html=project.html).items()}
     fault("rendered")
-    written = _save(files)
+    written = publish_day(files)  # one unit: generation folder + pointer flip (daily.dayset)
     usage = briefing.usage
     return DailyResult(
         record.model_copy(update={
@@ -276,18 +276,6 @@ def _intact(directory: Path, files: dict[str, str]) -> bool:
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             return False
     return bool(files)
-
-
-def _save(files: dict[Path, bytes]) -> list[Path]:
-    """Replace each changed file atomically; the Markdown goes last, after sidecar and page.
-
-    A file whose bytes are already on disk is left alone (same bytes, same mtime).
-    """
-    order = sorted(files, key=lambda p: p.suffix == ".md")
-    for path in order:
-        if not (path.is_file() and path.read_bytes() == files[path]):
-            write_atomic(path, files[path].decode("utf-8"))
-    return order
 
 
 def _remove_stale_temps(directory: Path) -> None:

@@ -31,6 +31,7 @@ from digest.ingest.fetch import Fetcher
 from digest.ingest.fields import Notice, build_article, parse_date
 from digest.limits import Limits
 from digest.models import Article
+from digest.safe_text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,9 @@ def parse_text(raw: bytes, source: str, url: str | None = None, *, limits: Limit
                notes: list[Notice] | None = None) -> Article:
     """Plain text or Markdown with optional YAML front matter (whose ``url`` wins over ``url``)."""
     limits = limits or Limits()
-    text = _decode(raw, source)
+    text, bad = clean_text(_decode(raw, source))  # YAML refuses controls: the article was lost
+    if bad and notes is not None:
+        notes.append(Notice(source, f"{bad} control or invalid character(s) replaced"))
     try:
         post = frontmatter.loads(text, handler=_StrictYAML(limits.max_front_matter_bytes)
                                  if text.startswith("---") else None)

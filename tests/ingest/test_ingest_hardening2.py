@@ -92,3 +92,12 @@ def test_control_characters_in_title_reach_the_store_cleaned(
     (stored,) = store.articles()
     assert stored.title == "A B C D"
     assert "\x01" not in (store.article_text(stored.id) or "")
+
+
+def test_control_characters_in_front_matter_cost_nothing() -> None:
+    notes: list = []
+    raw = b'---\ntitle: "Port \x01 reopens \x1b[2J"\n---\nThe port \x7f reopened.\n'
+    article = parse_text(raw, "ctrl.md", notes=notes)
+    assert article.title == "Port reopens [2J"
+    assert article.text == "The port   reopened."  # DEL became one space: offsets unchanged
+    assert any("replaced" in n.message for n in notes)
