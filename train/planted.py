@@ -14,7 +14,11 @@ when it scores under the judge's threshold), then once per error kind that appli
 * ``negation``: "will travel" -> "will not travel" (a ``not`` after the first auxiliary), or a
   ``not`` dropped;
 * ``wrong source``: the sentence cited to another article that lacks most of its words;
-* ``invented``: a fact no article states appended to the sentence.
+* ``invented``: a fact no article states appended to the sentence;
+* role errors, every word kept: ``role: speaker`` (a quote or statement given to another
+  person who speaks in the article), ``role: from-to`` ("from Moscow to Beijing" reversed),
+  ``role: who-whom`` (two places or people of the sentence exchanged), ``role: values`` (two
+  weekdays or two numbers exchanged).
 
 The edits are written here by hand, independently of the training generator
 (``train/pairs.py``), and the corpus is the project's own sample data. Runs with the project's
@@ -99,6 +103,109 @@ def _negation(sentence: str) -> str | None:
     return None if not m else sentence[: m.end()] + " not" + sentence[m.end() :]
 
 
+_SAY = r"(?:said|says|told reporters|added|wrote)"
+_WHO = r"(?:(?:Mr|Ms|Mrs|Dr)\. )?[A-Z][a-z]+(?: [A-Z][a-z]+)?"
+_SAID_BY = re.compile(
+    rf"[\"”],? (?P<a>{_WHO}) {_SAY}\b|[\"”],? {_SAY} (?P<b>{_WHO})|(?P<c>{_WHO}) {_SAY}\b"
+)
+_PRONOUNS = {"He", "She", "They", "It", "We", "I", "The", "A", "An", "This", "That"}
+
+
+_BODIES = {"Ministry", "Office", "House", "Department", "Council", "Service", "Agency"}
+
+
+def _person(name: str) -> bool:
+    """ "Lena Haro", "Ms. Kerimova": two words, not a pronoun, not a ministry."""
+    words = name.split()
+    return len(words) == 2 and words[0] not in _PRONOUNS and words[-1] not in _BODIES
+
+
+def article_speakers(text: str) -> list[str]:
+    """Who speaks in an article: the people right before or after a verb of saying."""
+    found = []
+    for m in _SAID_BY.finditer(text):
+        name = m.group("a") or m.group("b") or m.group("c")
+        if _person(name):
+            found.append(name)
+    return list(dict.fromkeys(found))
+
+
+def _speaker(speakers: list[str]) -> Callable[[str], str | None]:
+    """The speaker of a quote or a statement replaced by another speaker of the article."""
+
+    def change(sentence: str) -> str | None:
+        m = _SAID_BY.search(sentence)
+        if not m:
+            return None
+        group = next(g for g in ("a", "b", "c") if m.group(g))
+        name = m.group(group)
+        others = [p for p in speakers if p.split()[-1] not in name and name.split()[-1] not in p]
+        if not _person(name) or not others:
+            return None
+        return sentence[: m.start(group)] + others[0] + sentence[m.end(group) :]
+
+    return change
+
+
+def _from_to(sentence: str) -> str | None:
+    """ "from X to Y" -> "from Y to X", where a name or number says it is a route or a range."""
+    m = re.search(
+        r"\bfrom ((?:[\w-]+ ){0,2}[\w-]+) to ((?:[A-Z][\w-]*|\d[\d,.]*)(?: [A-Z][\w-]*)*)",
+        sentence,
+    )
+    if not m or m.group(1) == m.group(2) or not re.search(r"[A-Z\d]", m.group(1)):
+        return None
+    return sentence[: m.start(1)] + m.group(2) + " to " + m.group(1) + sentence[m.end(2) :]
+
+
+def _roles(sentence: str) -> str | None:
+    """The first two different places or people of the sentence exchanged (who did what to
+    whom, which event happened where)."""
+    found = [
+        m for m in re.finditer(r"\b(" + "|".join(sorted({*_PLACES, *_PEOPLE})) + r")\b", sentence)
+    ]
+    pair = next(
+        ((a, b) for i, a in enumerate(found) for b in found[i + 1 :] if a.group(0) != b.group(0)),
+        None,
+    )
+    if pair is None:
+        return None
+    a, b = pair
+    return (
+        sentence[: a.start()]
+        + b.group(0)
+        + sentence[a.end() : b.start()]
+        + a.group(0)
+        + sentence[b.end() :]
+    )
+
+
+def _values(sentence: str) -> str | None:
+    """Two different weekdays, or two different plain numbers, exchanged: which date or figure
+    belongs to which event."""
+    for pattern in (r"\b(?:" + "|".join(_DAYS) + r")\b", r"(?<![\w.,$])\d+(?![\w.,]\d)"):
+        found = list(re.finditer(pattern, sentence))
+        pair = next(
+            (
+                (a, b)
+                for i, a in enumerate(found)
+                for b in found[i + 1 :]
+                if a.group(0) != b.group(0)
+            ),
+            None,
+        )
+        if pair:
+            a, b = pair
+            return (
+                sentence[: a.start()]
+                + b.group(0)
+                + sentence[a.end() : b.start()]
+                + a.group(0)
+                + sentence[b.end() :]
+            )
+    return None
+
+
 def _invented(index: int) -> Callable[[str], str | None]:
     def change(sentence: str) -> str | None:
         body = sentence.rstrip()
@@ -132,8 +239,11 @@ def corpus() -> list[tuple[str, str]]:
     ]
 
 
-def briefing(articles: list[tuple[str, str]]) -> list[tuple[str, int]]:
-    """(sentence, index of its article): the first body sentences of every article."""
+def briefing(
+    articles: list[tuple[str, str]], per_article: int | None = PER_ARTICLE
+) -> list[tuple[str, int]]:
+    """(sentence, index of its article): the first body sentences of every article (all of
+    them with ``per_article=None``)."""
     out = []
     for i, (_, text) in enumerate(articles):
         taken = 0
@@ -142,7 +252,7 @@ def briefing(articles: list[tuple[str, str]]) -> list[tuple[str, int]]:
             if len(s.split()) >= 8 and not s.startswith(("#", "<", "{")) and s.endswith("."):
                 out.append((s, i))
                 taken += 1
-                if taken == PER_ARTICLE:
+                if taken == per_article:
                     break
     return out
 
@@ -183,6 +293,12 @@ def run(judge_name: str) -> dict:
         if bad and len(row["examples"]) < 4:
             row["examples"].append({"claim": claim, "original": original, "p": round(p, 3)})
 
+    roles: dict[str, Callable[[str], str | None]] = {
+        "role: from-to": _from_to,
+        "role: who-whom": _roles,
+        "role: values": _values,
+    }
+    speakers = [article_speakers(text) for _, text in articles]
     for n, (sentence, source) in enumerate(sentences):
         verdict("untouched", sentence, source, sentence)
         for kind, change in kinds.items():
@@ -199,6 +315,12 @@ def run(judge_name: str) -> dict:
         ]
         if wrong:
             verdict("wrong source", sentence, wrong[n % len(wrong)], sentence)
+    # Role errors are rarer: every body sentence of the corpus is a candidate.
+    for sentence, source in briefing(articles, per_article=None):
+        for kind, change in {**roles, "role: speaker": _speaker(speakers[source])}.items():
+            altered = change(sentence)
+            if altered and altered != sentence:
+                verdict(kind, altered, source, sentence)
     seconds = time.perf_counter() - started
     summary = {
         "judge": judge_name,

@@ -45,6 +45,7 @@ from digest.judges.explain import reason_for
 
 MAX_FRAME_WORDS = 10  # an attribution frame longer than this states facts of its own
 MIN_CLAUSE_WORDS = 3  # shorter pieces ("he said") match too easily to prove anything
+ROLE_CAP = 0.05  # the score of a sentence the role check finds to be a role-swapped copy
 
 # ``[1]``, ``[3, 4]``, ``[1-3]`` (digest.evaluate.markers.MARKER's grammar; importing that
 # package would load the whole evaluation stage into every judge).
@@ -406,10 +407,14 @@ class VerbatimFirst:
 
     ``name`` and ``threshold`` are the wrapped judge's, so thresholds, labels and calibration
     stay keyed as before; every other attribute is read from, and set on, the wrapped judge.
+    ``role_check``: cap the score of a sentence that is a role-swapped copy of a passage.
     """
 
-    def __init__(self, inner: Judge) -> None:
+    role_check: bool = True  # declared here so that setting it stays on the wrapper
+
+    def __init__(self, inner: Judge, *, role_check: bool = True) -> None:
         self.inner = inner
+        self.role_check = role_check
 
     @property
     def name(self) -> str:
@@ -449,7 +454,23 @@ class VerbatimFirst:
         )
 
     def _explained(self, claim: str, sources: list[str], judged: Judgement) -> Judgement:
-        """A judgement under the threshold gets its reason in words, unless it has one."""
+        """A role error (:mod:`digest.judges.rolecheck`) caps the score at ``ROLE_CAP``; a
+        judgement under the threshold gets its reason in words, unless it has one."""
+        if self.role_check:
+            from digest.judges.rolecheck import role_error
+
+            error = role_error(claim, sources)
+            if error is not None:
+                quote = sources[error.source][error.start : error.end]
+                return replace(
+                    judged,
+                    probability=min(judged.probability, ROLE_CAP),
+                    source=error.source,
+                    start=error.start,
+                    end=error.end,
+                    reason=f"differs from the cited passage in the roles: it has {error.what}. "
+                    f"Closest evidence: “{' '.join(quote.split())}”",
+                )
         if judged.probability >= self.threshold or judged.reason:
             return judged
         return replace(judged, reason=reason_for(claim, sources, judged))

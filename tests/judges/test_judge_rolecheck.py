@@ -1,0 +1,67 @@
+"""The role check: a sentence one exchange away from a verbatim copy has its roles wrong; a
+copy, a symmetric exchange or a paraphrase is never flagged by it."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.judges.embedded import EmbeddedJudge
+from digest.judges.rolecheck import role_error
+from digest.judges.verbatim import ROLE_CAP, VerbatimFirst
+
+PASSAGE = (
+    "Ukraine accused Russia of shelling the plant on Monday. The delegation flew from western "
+    "Siberia to China via Mongolia. Exports rose 5% while imports fell 3%. Putin and Xi signed "
+    '20 documents. "We will sign the pipeline deal soon," Lena Haro said. Arkady Polin spoke '
+    "later. Mr. Putin's plane landed at Tianjin Binhai airport on Tuesday, and Xi left on Friday."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "what"),
+    [
+        ("Russia accused Ukraine of shelling the plant on Monday.", "Ukraine where"),
+        ("The delegation flew from China to western Siberia via Mongolia.", "from western"),
+        ("Exports rose 3% while imports fell 5%.", "5% where"),
+        ('"We will sign the pipeline deal soon," Arkady Polin said.', "said by Lena Haro"),
+        (
+            "Mr. Tianjin's plane landed at Putin Binhai airport on Tuesday, and Xi left on Friday.",
+            "where the sentence has",
+        ),
+        (
+            "Mr. Putin's plane landed at Tianjin Binhai airport on Friday, and Xi left on Tuesday.",
+            "Tuesday where",
+        ),
+    ],
+)
+def test_a_role_swapped_copy_is_found_with_the_exchange_that_restores_it(
+    claim: str, what: str
+) -> None:
+    found = role_error(claim, ["Unrelated text about the weather.", PASSAGE])
+    assert found is not None and found.source == 1 and what in found.what
+    assert PASSAGE[found.start : found.end] in PASSAGE
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Ukraine accused Russia of shelling the plant on Monday.",  # a copy
+        "Xi and Putin signed 20 documents.",  # "and": the same meaning either way
+        "Russia accused Ukraine of shelling a hospital.",  # not one exchange from a copy
+        "Russia was accused by Ukraine of shelling the plant.",  # a paraphrase
+        "",
+    ],
+)
+def test_copies_symmetric_exchanges_and_paraphrases_are_not_role_errors(claim: str) -> None:
+    assert role_error(claim, [PASSAGE]) is None
+
+
+def test_the_wrapper_caps_a_role_error_and_says_why() -> None:
+    claim = "Russia accused Ukraine of shelling the plant on Monday."
+    plain = VerbatimFirst(EmbeddedJudge(None), role_check=False).judge(claim, [PASSAGE])
+    checked = VerbatimFirst(EmbeddedJudge(None)).judge(claim, [PASSAGE])
+    assert plain.probability > ROLE_CAP and checked.probability == ROLE_CAP
+    assert (
+        checked.reason and "roles" in checked.reason and "Ukraine accused Russia" in checked.reason
+    )
+    assert PASSAGE[checked.start : checked.end].startswith("Ukraine accused Russia")
