@@ -445,6 +445,12 @@ class VerbatimFirst:
         else:
             setattr(self.inner, attr, value)
 
+    def close(self) -> None:
+        """Free what the wrapped judge holds (the trained judge's ONNX session), if anything."""
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+
     def judge(self, claim: str, sources: list[str]) -> Judgement:
         found = verbatim_match(claim, sources)
         return (

@@ -187,3 +187,17 @@ def test_the_wrapper_is_transparent_for_reading_and_setting_attributes() -> None
     judge.extra = "set on the wrapped judge"  # type: ignore[attr-defined]
     assert (inner.threshold, inner.name, inner.extra) == (0.7, "renamed", judge.extra)  # type: ignore[attr-defined]
     assert judge.asked is inner.asked
+
+
+def test_close_frees_the_wrapped_judge_when_it_holds_something() -> None:
+    VerbatimFirst(Counting()).close()  # nothing to free: no error
+
+    class Holding(Counting):
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    inner = Holding()
+    VerbatimFirst(inner).close()
+    assert inner.closed
