@@ -28,8 +28,9 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TextIO, TypeVar
 
+import httpx
 import openai
 from langchain_core.callbacks import UsageMetadataCallbackHandler
 from langchain_core.language_models import BaseChatModel
@@ -49,8 +50,9 @@ from digest.briefing import Usage
 from digest.errors import LLMError
 from digest.llm_prices import estimate_cost, price_for
 
-__all__ = ["LLM", "MODES", "CapabilityError", "MalformedAnswer", "OutputMode", "UsageMeter",
-           "check_models_served", "estimate_cost", "parse_json", "price_for", "retrying_call"]
+__all__ = ["LLM", "MODES", "CapabilityError", "MalformedAnswer", "OutputMode", "Progress",
+           "UsageMeter", "check_models_served", "estimate_cost", "parse_json", "price_for",
+           "retrying_call", "tty_progress"]
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -97,13 +99,22 @@ def describe(exc: BaseException) -> str:
             message = str(inner.get("message", inner) if isinstance(inner, dict) else inner)
         return f"HTTP {exc.status_code}: {' '.join(message.split())[:200]}"
     if isinstance(exc, openai.APIConnectionError):
-        return "cannot connect to the server"
+        cause = exc.__cause__
+        while cause is not None and cause.__cause__ is not None and not isinstance(
+                cause, ConnectionRefusedError):
+            cause = cause.__cause__
+        refused = isinstance(cause, ConnectionRefusedError) or "refused" in str(cause).lower()
+        return "cannot connect to the server" + (" (connection refused)" if refused else "")
     if isinstance(exc, MalformedAnswer):
         return " ".join(str(exc).split())[:300]
     return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
 
 
 def _hint(exc: BaseException) -> str:
+    """What to do, fitted to the cause: a slow model and a server that is not there differ."""
+    if isinstance(exc, openai.APITimeoutError):
+        return ("the model is slower than DIGEST_LLM_TIMEOUT (seconds per request) allows: raise "
+                "it, or use fewer passages (-k)")
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return "check OPENAI_API_KEY"
     if isinstance(exc, openai.NotFoundError):
@@ -113,8 +124,7 @@ def _hint(exc: BaseException) -> str:
     if isinstance(exc, MalformedAnswer):
         return "the model does not answer in the JSON asked for; try another --model"
     if isinstance(exc, openai.APIConnectionError):
-        return ("check that the server is up, or raise DIGEST_LLM_TIMEOUT (seconds per request) "
-                "for a slow model")
+        return "check that the server is up and OPENAI_BASE_URL points at it"
     return "see the server's log"
 
 
@@ -203,13 +213,39 @@ class UsageMeter:
                      estimated_cost_usd=cost, output_mode=self.mode)
 
 
+# (what, tokens so far, seconds elapsed, done): called about twice a second while streaming
+Progress = Callable[[str, int, float, bool], None]
+
+
+def tty_progress(stream: TextIO) -> Progress | None:
+    """A one-line "the LLM writer: 153 tokens, 42 s" display on ``stream`` if it is a terminal
+    (None otherwise: logs and pipes get no carriage-return noise). Built by the CLI's
+    composition root, never by library code."""
+    if not stream.isatty():
+        return None
+    lock = threading.Lock()
+
+    def show(what: str, tokens: int, elapsed: float, done: bool) -> None:
+        with lock:
+            stream.write("\r\x1b[K" if done else
+                         f"\r\x1b[K{what}: {tokens} tokens, {elapsed:.0f} s (Ctrl-C stops it)")
+            stream.flush()
+
+    return show
+
+
 class LLM:
     """A chat model with the run's policy; build one per model (:func:`digest.app.build_llm`)."""
 
     def __init__(self, chat_model: BaseChatModel, *, max_attempts: int = 3, backoff: float = 1.0,
                  total_timeout: float | None = None, concurrency: int = 4,
-                 output_mode: OutputMode | Literal["auto"] = "auto") -> None:
+                 output_mode: OutputMode | Literal["auto"] = "auto",
+                 progress: Progress | None = None) -> None:
         self.chat_model = chat_model
+        self.progress = progress
+        timeout = getattr(chat_model, "request_timeout", None)
+        # the whole-answer limit of a streamed request (httpx's own timeout is per read)
+        self.request_timeout = float(timeout) if isinstance(timeout, int | float) else None
         self.model: str = str(getattr(chat_model, "model_name", "") or "unknown")
         self.where = str(getattr(chat_model, "openai_api_base", None) or "api.openai.com")
         self.max_attempts, self.backoff = max_attempts, backoff
@@ -242,9 +278,16 @@ class LLM:
         check_models_served(self, [self.model])
 
     def invoke(self, messages: Sequence[BaseMessage], meter: UsageMeter, *, what: str,
-               **kwargs: Any) -> AIMessage:
-        """One completion under the retry policy; ``kwargs`` are request parameters."""
+               stream: bool = False, **kwargs: Any) -> AIMessage:
+        """One completion under the retry policy; ``kwargs`` are request parameters.
+
+        ``stream``: the answer comes token by token (:meth:`_stream`), so a timeout or Ctrl-C
+        closes the connection and the server stops generating (it does not for an abandoned
+        non-streamed request: llama-cpp-python went on for 4 minutes), and progress is shown.
+        """
         self.check_model()
+        if stream:
+            kwargs["stream_usage"] = True
         if "max_tokens" in kwargs and self.where != "api.openai.com":
             # ChatOpenAI sends OpenAI's newer max_completion_tokens; llama.cpp, Ollama and LM
             # Studio read max_tokens, so a compatible server gets both.
@@ -255,6 +298,8 @@ class LLM:
 
         def once() -> AIMessage:
             meter.count()
+            if stream:
+                return self._stream(runnable, messages, config, what)
             message = runnable.invoke(list(messages), config=config)
             assert isinstance(message, AIMessage)
             return message
@@ -262,6 +307,41 @@ class LLM:
         return retrying_call(once, what=f"{what} ({self.model} at {self.where})",
                              max_attempts=self.max_attempts, backoff=self.backoff,
                              total_timeout=self._left())
+
+    def _stream(self, runnable: Any, messages: Sequence[BaseMessage], config: RunnableConfig,
+                what: str) -> AIMessage:
+        """The streamed answer as one message; past ``request_timeout`` the stream is closed.
+
+        A timeout is not retried: the same request to the same slow model would time out again
+        (and a retried abandoned request used to keep the server busy).
+        """
+        started = time.monotonic()
+        chunks = runnable.stream(list(messages), config=config)
+        merged: Any = None
+        count, shown, elapsed = 0, 0.0, 0.0
+        try:
+            for chunk in chunks:
+                merged = chunk if merged is None else merged + chunk
+                count += 1
+                elapsed = time.monotonic() - started
+                if self.progress is not None and elapsed - shown >= 0.5:
+                    self.progress(what, count, elapsed, False)
+                    shown = elapsed
+                if self.request_timeout and elapsed > self.request_timeout:
+                    raise openai.APITimeoutError(request=httpx.Request("POST", self.where))
+        except openai.APITimeoutError as exc:
+            raise LLMError(
+                f"{what} ({self.model} at {self.where}): no complete answer within "
+                f"{self.request_timeout or 0:.0f} s ({count} tokens streamed); the request was "
+                f"closed, so the server stopped generating; {_hint(exc)}") from exc
+        finally:
+            chunks.close()  # closes the HTTP response: the server sees the client go
+            if self.progress is not None:
+                self.progress(what, count, elapsed, True)
+        if merged is None:
+            raise MalformedAnswer("the server streamed no answer")
+        return AIMessage(content=merged.content, response_metadata=merged.response_metadata,
+                         usage_metadata=merged.usage_metadata, id=merged.id)
 
     def structured(self, messages: Sequence[BaseMessage], schema: dict[str, Any],
                    validate: Callable[[Any], T], meter: UsageMeter, *, what: str
@@ -298,7 +378,7 @@ class LLM:
         holder: list[AIMessage] = []
 
         def once() -> T:
-            message = self.invoke(messages, meter, what=what, **kwargs)
+            message = self.invoke(messages, meter, what=what, stream=True, **kwargs)
             holder[:] = [message]
             if (message.response_metadata or {}).get("finish_reason") == "length":
                 raise LLMError(f"{what} ({self.model} at {self.where}): the answer was cut "

@@ -55,6 +55,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     finish_reason: str = "stop"
     error_message: str = "scripted error"
+    token_delay: float = 0.0  # seconds between streamed tokens (a slow local model)
 
 
 def reply(content: str | dict[str, Any] | list[Any], **kwargs: Any) -> Reply:
@@ -171,6 +172,7 @@ class OpenAIStub:
         self._thread: threading.Thread | None = None
         self._busy_until = 0.0
         self._busy_status: int | None = None
+        self.disconnects: list[int] = []  # tokens sent before a streaming client went away
 
     def busy(self, seconds: float, status: int | None = None) -> OpenAIStub:
         """For the next ``seconds``, ``GET /models`` answers late (held until then) or, with
@@ -306,7 +308,46 @@ def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
                                      "code": str(answer.status)}}
                 self._send(answer.status, payload, answer.headers)
                 return
+            if recorded.body.get("stream"):
+                self._stream(stub.completion(recorded, answer), answer, recorded)
+                return
             self._send(200, stub.completion(recorded, answer), answer.headers)
+
+        def _stream(self, done: dict[str, Any], answer: Reply, recorded: Recorded) -> None:
+            """Server-sent events as OpenAI streams them: one chunk per ~4 characters (a
+            "token"), a finish chunk, a usage chunk when asked for, then ``[DONE]``."""
+            content = done["choices"][0]["message"]["content"]
+            tokens = [content[i:i + 4] for i in range(0, len(content), 4)]
+            base = {"id": done["id"], "object": "chat.completion.chunk",
+                    "created": done["created"], "model": done["model"]}
+
+            def event(choices: list[dict[str, Any]], **extra: Any) -> bytes:
+                return b"data: " + json.dumps({**base, "choices": choices, **extra}).encode() \
+                    + b"\n\n"
+
+            sent = 0
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(event([{"index": 0, "delta": {"role": "assistant",
+                                                                "content": ""}}]))
+                for token in tokens:
+                    if answer.token_delay:
+                        stub._sleep(answer.token_delay)
+                    self.wfile.write(event([{"index": 0, "delta": {"content": token}}]))
+                    self.wfile.flush()
+                    sent += 1
+                self.wfile.write(event([{"index": 0, "delta": {},
+                                         "finish_reason": done["choices"][0]["finish_reason"]}]))
+                if (recorded.body.get("stream_options") or {}).get("include_usage"):
+                    self.wfile.write(event([], usage=done["usage"]))
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                stub.disconnects.append(sent)  # the client closed: stop "generating"
+            self.close_connection = True
 
         def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str]) -> None:
             data = json.dumps(payload).encode("utf-8")
