@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digest.judges.verbatim import normalise, strip_markers, verbatim_match
+from digest.judges.verbatim import normalise, normalised, strip_markers, verbatim_match
 
 _CAP = r"[A-Z][\w-]*(?:['’](?!s\b)[\w-]+)?"  # "O'Brien", not the "'s" of "Putin's"
 _NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\. )?{_CAP}(?: {_CAP})*")
@@ -68,9 +68,18 @@ def _exchanged(text: str, a: re.Match[str], b: re.Match[str]) -> str:
 
 def role_error(claim: str, sources: list[str]) -> RoleError | None:
     """The exchange of roles that turns ``claim`` into a verbatim copy, if one does."""
-    text = " ".join(strip_markers(claim).split())
+    text = normalise(strip_markers(claim)).text  # straight quotes, one space: as sources
     if not text or not sources:
         return None
+    texts = [normalised(s).text for s in sources]
+
+    def could_be_copied(a: re.Match[str], b: re.Match[str]) -> bool:
+        """A cheap necessary condition: the longest stretch the exchange leaves alone is in a
+        source (as it must be for the exchanged sentence to be a copy)."""
+        pieces = (text[: a.start()], text[a.end() : b.start()], text[b.end() :])
+        longest = max(pieces, key=len).strip(" ,.;:")[1:]  # the first letter may change case
+        return len(longest) < 12 or any(longest in t for t in texts)
+
     names = _names(text)
     for found in (names, list(_VALUE.finditer(text)), list(_DATE.finditer(text))):
         for i, a in enumerate(found):
@@ -81,6 +90,8 @@ def role_error(claim: str, sources: list[str]) -> RoleError | None:
                     continue
                 if found is names and (a.group(0) in b.group(0) or b.group(0) in a.group(0)):
                     continue  # "Putin" and "Vladimir Putin" are one person
+                if not could_be_copied(a, b):
+                    continue
                 hit = verbatim_match(_exchanged(text, a, b), sources)
                 if hit is not None:
                     what = f"{b.group(0)} where the sentence has {a.group(0)}, and the reverse"

@@ -137,7 +137,8 @@ _CACHE: OrderedDict[str, Normalised] = OrderedDict()
 _CACHE_SIZE = 512
 
 
-def _normalised(text: str) -> Normalised:
+def normalised(text: str) -> Normalised:
+    """:func:`normalise`, remembered for the last few hundred texts (sources recur)."""
     hit = _CACHE.get(text)
     if hit is None:
         hit = _CACHE[text] = normalise(text)
@@ -374,8 +375,8 @@ def verbatim_match(claim: str, sources: list[str]) -> Judgement | None:
     text = strip_markers(claim)
     if not text:
         return None
-    c = _normalised(text).text
-    passages = [_normalised(s) for s in sources]
+    c = normalised(text).text
+    passages = [normalised(s) for s in sources]
     for i, n in enumerate(passages):
         whole = _find(c, n, i)
         if whole is not None:
