@@ -574,7 +574,7 @@ def worker(
         timers.patch(ingest_mod, "expand", "expand", materialize=True)
         timers.patch(ingest_mod, "read_file", "read", materialize=True)
         timers.patch(ingest_mod, "chunk_article", "chunk")
-        timers.patch(digest.chunk, "split_sentences", "chunk.sentences")
+        timers.patch(digest.ingest.chunk, "split_sentences", "chunk.sentences")
         timers.patch(dedupe, "signature", "dedupe")
         timers.patch(dedupe, "encode", "dedupe")
         timers.patch(dedupe.DuplicateIndex, "find", "dedupe")
