@@ -53,10 +53,17 @@ def _names_a_source(text: str, verb_start: int) -> bool:
     return any(m.start() >= first_end for m in names)
 
 
-def neutrality_flags(claim: str, *, cited: bool = False) -> list[NeutralityFlag]:
-    """Every neutrality rule that fires on ``claim``, with the triggering words and offsets."""
+def neutrality_flags(
+    claim: str, *, cited: bool = False, excuse_attribution: bool = True
+) -> list[NeutralityFlag]:
+    """Every neutrality rule that fires on ``claim``, with the triggering words and offsets.
+
+    ``excuse_attribution=False`` also flags the words of attributed indirect speech ("X said
+    the plan was radical" -> "radical"; quoted words stay exempt): not the writer's voice, but
+    a writer choosing between outlets can still prefer the one that reports it plainly.
+    """
     text = mask_quotes(claim)
-    attributed = bool(SPEECH.search(text))
+    attributed = excuse_attribution and bool(SPEECH.search(text))
     flags: list[NeutralityFlag] = []
     for kind, rule, pattern in COMPILED:
         for match in pattern.finditer(text):
@@ -103,3 +110,14 @@ def loaded_terms(sentence: str) -> list[str]:
     citation), reported speech exempt where attributed, quoted words exempt. Empty = neutral.
     """
     return [f.trigger for f in neutrality_flags(sentence, cited=True)]
+
+
+def reported_terms(sentence: str) -> list[str]:
+    """Loaded words that ``sentence`` reports in attributed indirect speech, not in its own voice.
+
+    "Critics said the shameless plan …" -> ["shameless"]. Empty when the sentence attributes
+    nothing loaded, or when the loaded words are its own (those are :func:`loaded_terms`).
+    """
+    own = {(f.start, f.end) for f in neutrality_flags(sentence, cited=True)}
+    return [f.trigger for f in neutrality_flags(sentence, cited=True, excuse_attribution=False)
+            if (f.start, f.end) not in own]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from digest.briefing import DraftSentence
+from digest.write.framing import framing_differences
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -146,7 +147,7 @@ def find_differences(
     for label, i, j in picked:
         first, second = sorted((claims[i], claims[j]), key=lambda c: (c.published, c.article_id))
         out.append((label, first, second))
-    return out
+    return out + framing_differences(claims, vectors, out, limit=limit - len(out))
 
 
 def _quote(text: str) -> str:

@@ -10,7 +10,14 @@ is still verbatim). Selection:
    (:mod:`digest.write.standalone`); sentences of analysis and opinion pieces ship quoted and
    attributed ("An analysis piece in X argues: “…”");
 3. score = centrality (mean similarity to sentences of *other, independent* sources — a fact
-   several outlets report outranks one outlet's aside) + relevance to the topic;
+   several outlets report outranks one outlet's aside) + relevance to the topic, minus a
+   penalty per loaded word (:func:`digest.evaluate.neutral.loaded_terms`, the measure the evals
+   report). Facts over framing: a loaded sentence is used only when no other outlet states
+   the same fact in plain words, and then only as attributed reported speech — as written when
+   it attributes ("Critics said the shameless plan …"), as its outlet's words when the
+   framing is the outlet's own ("Northern Ledger reports: “…”") (:func:`neutral_choice`); it
+   never leads while a plain lede exists. Outlets that word one fact differently go to "Where
+   sources differ" (:mod:`digest.write.framing`);
 4. :mod:`digest.write.differences` finds contrasting places/dates/figures first; the sentences
    it quotes are kept for "Where sources differ" and not repeated as plain reporting;
 5. the lead is the most central self-contained *lede* sentence of a news article that says
@@ -32,6 +39,7 @@ import numpy as np
 
 from digest.briefing import DraftSentence, Passage, Usage, WriterResult
 from digest.embed import Embedder
+from digest.evaluate.neutral import loaded_terms, reported_terms
 from digest.models import StoredArticle
 from digest.sentences import split_sentences
 from digest.write.compose import compose_section, lead_bonus
@@ -57,6 +65,9 @@ LAMBDA = 0.7
 LEDE_CHARS = 400  # a sentence starting this early in its article belongs to the lede
 DIFFERENCES = 3
 CONTESTED_MARGIN = 0.1  # score a contested lede may lose to an uncontested one
+LOADED_PENALTY = 0.1  # score lost per loaded word (at most MAX_PENALISED words)
+MAX_PENALISED = 2
+SAME_FACT = 0.75  # cosine above which another outlet's sentence states the same fact
 
 
 @dataclass(frozen=True)
@@ -90,12 +101,15 @@ def opinion_kind(article: StoredArticle) -> str | None:
     return "analysis" if word == "analysis" else "opinion"
 
 
-def attributed(sentence: str, article: StoredArticle) -> str:
-    """The sentence as shipped: verbatim, or quoted and attributed when it is an opinion."""
+def attributed(sentence: str, article: StoredArticle, *, loaded: bool = False) -> str:
+    """The sentence as shipped: verbatim, or quoted and attributed when it is an opinion or
+    loaded in its own voice (the outlet's framing, reported as the outlet's)."""
     kind = opinion_kind(article)
-    if kind is None:
+    if kind is None and not loaded:
         return sentence
     quote = sentence[:-1] if sentence.endswith(".") else sentence
+    if kind is None:
+        return f"{article.outlet or 'One outlet'} reports: “{quote}”."
     return f"An {kind} piece in {article.outlet or 'an unnamed outlet'} argues: “{quote}”."
 
 
@@ -131,13 +145,40 @@ def _scores(sentences: list[_Sentence], vectors: np.ndarray, topic_vector: np.nd
     return centrality + 0.5 * (vectors @ topic_vector)
 
 
+def neutral_choice(texts: list[str], groups: list[str], vectors: np.ndarray
+                   ) -> tuple[np.ndarray, set[int], set[int]]:
+    """Score penalties for loaded wording, the sentences never to use, and those to attribute.
+
+    Facts over framing: a loaded sentence — in its own voice, or reporting loaded words — is
+    never used when another outlet states the same fact plainly (cosine >= ``SAME_FACT``, no
+    loaded word at all). Otherwise it is used only as attributed reported speech: a sentence
+    that already attributes is kept as it is; one loaded in its own voice is shipped as its
+    outlet's words ("Northern Ledger reports: “…”", :func:`attributed`), so the digest
+    reports the framing and does not adopt it. Every loaded word costs ``LOADED_PENALTY``.
+    """
+    own = [loaded_terms(t) for t in texts]
+    reported = [reported_terms(t) for t in texts]
+    plain = [not o and not r for o, r in zip(own, reported, strict=True)]
+    penalty = np.array([LOADED_PENALTY * min(len(o) + len(r), MAX_PENALISED)
+                        for o, r in zip(own, reported, strict=True)])
+    sims = vectors @ vectors.T
+    avoid: set[int] = set()
+    for i in range(len(texts)):
+        if not plain[i] and any(plain[j] and groups[j] != groups[i] and sims[i, j] >= SAME_FACT
+                                for j in range(len(texts))):
+            avoid.add(i)
+    reframe = {i for i, o in enumerate(own) if o and i not in avoid}
+    return penalty, avoid, reframe
+
+
 def _lead(scores: np.ndarray, sentences: list[_Sentence], contested: set[int],
-          surnames: dict[str, str]) -> int:
+          surnames: dict[str, str], avoid: set[int]) -> int:
     """The most central self-contained lede of a news article, favouring who-did-what-when.
 
     Ledes are written to summarise. A sentence quoted under "Where sources differ" states one
     side of a disagreement, so it leads only when no uncontested lede comes within
-    ``CONTESTED_MARGIN`` of it. Looser pools (any sentence) are fallbacks only.
+    ``CONTESTED_MARGIN`` of it. Looser pools (any sentence) are fallbacks only; sentences to
+    ``avoid`` (loaded ones, :func:`neutral_choice`) lead only when every sentence is one.
     """
     def value(i: int) -> float:
         return float(scores[i]) + lead_bonus(sentences[i].text)
@@ -149,7 +190,8 @@ def _lead(scores: np.ndarray, sentences: list[_Sentence], contested: set[int],
     standalone = [i for i in everyone if is_standalone(sentences[i].text, surnames=surnames)]
     ledes = [i for i in standalone if sentences[i].start < LEDE_CHARS
              and opinion_kind(sentences[i].passage.article) is None]
-    for pool in (ledes, standalone, list(everyone)):
+    plain = [[i for i in pool if i not in avoid] for pool in (ledes, standalone, everyone)]
+    for pool in (*plain, list(everyone)):
         if pool:
             lead = best(pool)
             calm = [i for i in pool if i not in contested]
@@ -199,16 +241,19 @@ def write_extractive(
         return WriterResult(drafts=[], usage=Usage(), model=None)
     vectors = embedder.embed([s.text for s in sentences])
     topic_vector = embedder.embed([topic])[0] if topic and topic.strip() else None
-    scores = _scores(sentences, vectors, topic_vector)
+    penalty, avoid, reframe = neutral_choice(
+        [s.text for s in sentences], [s.group for s in sentences], vectors)
+    scores = _scores(sentences, vectors, topic_vector) - penalty
     surnames = full_names(p.chunk.text for p in passages)
     claims = _claims(sentences)
     differences = find_differences(claims, vectors, limit=2 * DIFFERENCES)
     index = {(c.passage_id, c.text): i for i, c in enumerate(claims)}
     contested = {index[(c.passage_id, c.text)] for _, a, b in differences for c in (a, b)}
-    lead = _lead(scores, sentences, contested, surnames)
+    lead = _lead(scores, sentences, contested, surnames, avoid | reframe)
 
     def pick(chosen: list[int], banned: set[int]) -> list[int]:
-        return _mmr(scores, vectors, sentences, SUMMARY + MAX_BODY, chosen, banned | contested)
+        return _mmr(scores, vectors, sentences, SUMMARY + MAX_BODY, chosen,
+                    banned | contested | avoid)
 
     kept, shown = compose_section(
         lead, pick, texts=[s.text for s in sentences], vectors=vectors,
@@ -223,7 +268,7 @@ def write_extractive(
 
     def draft(i: int, section: str) -> DraftSentence:
         s = sentences[i]
-        return DraftSentence(text=attributed(s.text, s.passage.article),
+        return DraftSentence(text=attributed(s.text, s.passage.article, loaded=i in reframe),
                              passage_ids=[s.passage.id], section=section,  # type: ignore[arg-type]
                              story=s.passage.story)
 

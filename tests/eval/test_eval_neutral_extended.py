@@ -67,3 +67,25 @@ def test_loaded_terms_lists_every_trigger_in_order() -> None:
     claim = "The embattled senator even voted for the sweeping bill."
     assert loaded_terms(claim) == ["embattled", "even", "sweeping"]
     assert loaded_terms("Officials met in Tianjin on Tuesday.") == []
+
+
+def test_the_llm_prompt_asks_for_what_the_measure_checks() -> None:
+    """The writer's system prompt asks for "said", attribution of every evaluation and no
+    adjectives of judgement; the words it names are the ones the measure flags ("claimed" is
+    the exception the prompt is stricter on: NeuS editors keep it, see the lexicon)."""
+    import re
+
+    from digest.prompts import default_prompts_dir
+
+    text = (default_prompts_dir() / "brief_system.j2").read_text(encoding="utf-8")
+    assert '"said"' in text and "Attribute every evaluation" in text
+    rules = {line[:2]: line for line in text.splitlines() if re.match(r"\d\. ", line)}
+    adjectives = re.findall(r'"([^"]+)"', rules["1."].split("State the fact")[0])
+    verbs = re.findall(r'"([^"]+)"', rules["2."].split("Never ")[1].split(":")[0])
+    assert {"significant", "radical", "shameless"} <= set(adjectives)
+    assert {"admitted", "slammed", "claimed"} <= set(verbs)
+    for adjective in adjectives:
+        if " " not in adjective and adjective not in {"even", "finally", "signals"}:
+            assert loaded_terms(f"The {adjective} plan passed on Monday.") == [adjective]
+    for verb in set(verbs) - {"claimed"}:
+        assert verb in loaded_terms(f"The senator {verb} that the plan had failed.")
