@@ -14,11 +14,16 @@ as a Markdown file with an invented outlet "NeuS source N" and a fixed date; the
 stays where it is) into ``OUT/store``, then writes, with the extractive writer:
 
 * ``sample-brief``: ``digest brief "Putin's visit to China"`` (k=12);
-* ``sample-daily``: the daily digest of 2026-05-20 (five stories at most);
+* ``sample-brief-all``: ``digest brief`` without a topic (one section per story);
+* ``sample-daily``: the daily digest of 2026-05-20 (five stories at most), and
+  ``sample-daily-D`` for the corpus's other days (2026-05-18, 2026-05-19);
 * ``neus-N``: the daily digest of cluster N (its articles only), the daily writing path.
 
 ``score`` prints per set: sentences, share with a dangling reference by
-:mod:`digest.write.standalone` (our quote wrappers looked through), sections per event,
+:mod:`digest.write.standalone` (our quote wrappers looked through; "stale" forward-looking
+lines a later article of the digest's passages overtook are counted too), narrative
+(summary/body) sentences stating one side of a fact the sources dispute
+(:mod:`digest.write.contested`, over the passages' whole articles), sections per event,
 coverage of the editor-written roundup's named entities and numbers (the NeuS
 ``reference_summary``; for the sample corpus the seed digest ``seeds/digests/000_…``, an editor's
 roundup of the same event), and ALCE citation recall/precision from ``digest eval`` (the same
@@ -40,6 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 TOPIC = "Putin's visit to China"
 NEUS_DAY = datetime(2020, 1, 15, tzinfo=UTC)
 SAMPLE_DAY = datetime(2026, 5, 20, tzinfo=UTC)
+OTHER_DAYS = (datetime(2026, 5, 18, tzinfo=UTC), datetime(2026, 5, 19, tzinfo=UTC))
 ROUNDUP = REPO / "seeds" / "digests" / "000_cd5a5dc10f67e07d.txt"
 # The sample corpus's events on 2026-05-20, by article URL fragment (an editor's reading).
 SAMPLE_EVENTS = {"putin-flies-into-beijing": "summit", "putin-xi-sco-regional-security": "summit",
@@ -121,9 +127,13 @@ def generate(out: Path, neus: Path | None, limit: int) -> None:
     digests: dict[str, Any] = {}
     digests["sample-brief"] = build_briefing(store, topic=TOPIC, k=12, writer=writer,
                                              now=SAMPLE_DAY + timedelta(days=1))
-    until = SAMPLE_DAY + timedelta(days=1)
-    articles, vectors = store.article_vectors(date_where(SAMPLE_DAY, until))
-    digests["sample-daily"] = _daily(store, writer, articles, vectors, SAMPLE_DAY, until)
+    digests["sample-brief-all"] = build_briefing(store, topic=None, k=12, writer=writer,
+                                                 now=SAMPLE_DAY + timedelta(days=1))
+    for day in (SAMPLE_DAY, *OTHER_DAYS):
+        until = day + timedelta(days=1)
+        articles, vectors = store.article_vectors(date_where(day, until))
+        name = "sample-daily" if day == SAMPLE_DAY else f"sample-daily-{day:%Y-%m-%d}"
+        digests[name] = _daily(store, writer, articles, vectors, day, until)
     by_url = {a.url: a for a in store.articles()}
     for cluster in clusters:
         ids = [by_url[u].id for u in cluster["urls"] if u in by_url]
@@ -191,6 +201,22 @@ def _eval(briefing: Any, name: str, out: Path, store: Any, judge: Any) -> tuple[
     return report.metric("citation_recall"), report.metric("citation_precision")
 
 
+def _contested(briefing: Any, store: Any, find_contested: Any) -> list[tuple[str, str]]:
+    """(sentence, reason) of each summary/body sentence stating one side of a disputed fact."""
+    found = []
+    for story in sorted({p.story for p in briefing.passages}) or [0]:
+        passages = [p for p in briefing.passages if p.story == story]
+        if not passages:
+            continue
+        contested = find_contested(passages, store.embedder, store.article_text)
+        for sentence in briefing.sentences:
+            if sentence.story == story and sentence.section != "differences":
+                reason = contested.side_taken(sentence.text)
+                if reason:
+                    found.append((sentence.text, reason))
+    return found
+
+
 def _ratio(sections: int, events: int) -> str:
     return f"{sections / events:.2f} ({sections}/{events})" if events else "— (one section)"
 
@@ -201,12 +227,13 @@ def score(out: Path) -> None:
     from digest.config import Settings
     from digest.embed import MiniLMEmbedder
     from digest.store import Store, open_client
-    from digest.write.standalone import dangling_in_digest, full_names
+    from digest.write.contested import find_contested
+    from digest.write.standalone import dangling_in_digest, full_names, stale_reason, unwrap
 
     store = Store(open_client(path=str(out / "store")), MiniLMEmbedder())
     judge = build_judge(Settings(), "embedded")
     references = json.loads((out / "references.json").read_text(encoding="utf-8"))
-    references["sample-brief"] = references["sample-daily"] = ROUNDUP.read_text(encoding="utf-8")
+    roundup = ROUNDUP.read_text(encoding="utf-8")
     rows: dict[str, list[Any]] = {"sample corpus: brief": [], "sample corpus: daily": [],
                                   "NeuS clusters (daily)": []}
     examples: list[str] = []
@@ -216,25 +243,35 @@ def score(out: Path) -> None:
         texts = [s.text for s in briefing.sentences]
         surnames = full_names(p.chunk.text for p in briefing.passages)
         flagged = [(t, r) for t, r in dangling_in_digest(texts, surnames=surnames) if r]
+        published = {p.article.id: p.article.published for p in briefing.passages}
+        newest = {story: max((p.article.published for p in briefing.passages
+                              if p.story == story and p.article.published), default=None)
+                  for story in {p.story for p in briefing.passages}}  # per section, as written
+        flagged += [(s.text, [r]) for s in briefing.sentences if (r := stale_reason(
+            unwrap(s.text), published.get(s.citations[0].article_id), newest.get(s.story)))]
         examples += [f"{name}: {r[0]} — {t[:90]}" for t, r in flagged[:2]]
-        found, total = coverage(references[name], " ".join(texts))
+        contested = _contested(briefing, store, find_contested)
+        examples += [f"{name}: {r} — {t[:90]}" for t, r in contested[:2]]
+        found, total = coverage(references.get(name, roundup), " ".join(texts))
         sections, events = _events(briefing, name)
         recall, precision = _eval(briefing, name, out, store, judge)
-        key = ("sample corpus: brief" if name == "sample-brief" else
-               "sample corpus: daily" if name == "sample-daily" else "NeuS clusters (daily)")
+        key = ("sample corpus: brief" if name.startswith("sample-brief") else
+               "sample corpus: daily" if name.startswith("sample-daily") else
+               "NeuS clusters (daily)")
         rows[key].append((len(texts), len(flagged), sections, events, found, total, recall,
-                          precision))
-    _out("| set | digests | sentences | dangling | sections per event | roundup entities+numbers"
-         " covered | ALCE citation recall | ALCE citation precision |")
-    _out("|---|---|---|---|---|---|---|---|")
+                          precision, len(contested)))
+    _out("| set | digests | sentences | dangling | contested stated as fact | sections per event"
+         " | roundup entities+numbers covered | ALCE citation recall | ALCE citation precision |")
+    _out("|---|---|---|---|---|---|---|---|---|")
     for key, values in rows.items():
         if not values:
             continue
         n, flagged, sections, events, found, total = (sum(v[i] for v in values) for i in range(6))
         recall = sum(v[6] * v[0] for v in values) / max(n, 1)  # sentence-weighted
         precision = sum(v[7] * v[0] for v in values) / max(n, 1)
+        contested = sum(v[8] for v in values)
         _out(f"| {key} | {len(values)} | {n} | {flagged / max(n, 1):.1%} ({flagged}) | "
-             f"{_ratio(sections, events)} | {found / max(total, 1):.1%} "
+             f"{contested} | {_ratio(sections, events)} | {found / max(total, 1):.1%} "
              f"({found}/{total}) | {recall:.1%} | {precision:.1%} |")
     for line in examples[:12]:
         _out(f"  dangling: {line}")

@@ -132,9 +132,13 @@ def check_cmd(
     if fail_under is not None:
         recall = report.metric("citation_recall")
         threshold = _fraction(fail_under)
-        if math.isnan(recall) or recall < threshold:
-            shown = "n/a" if math.isnan(recall) else f"{recall:.3f}"
-            console.print(f"[red]FAIL[/] citation recall {shown} < {threshold:.3f}")
+        if math.isnan(recall):
+            why = report.metrics["citation_recall"].reason
+            console.print(f"[red]FAIL[/] citation recall n/a, so not >= {threshold:.3f} "
+                          f"({escape(why.removeprefix('n/a: '))})")
+            raise typer.Exit(1)
+        if recall < threshold:
+            console.print(f"[red]FAIL[/] citation recall {recall:.3f} < {threshold:.3f}")
             raise typer.Exit(1)
         console.print(f"[green]ok[/] citation recall {recall:.3f} >= {threshold:.3f}")
 

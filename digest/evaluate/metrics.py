@@ -4,7 +4,8 @@ Citation recall and precision follow ALCE (Gao et al. 2023, "Enabling Large Lang
 Generate Text with Citations"):
 
 * **recall** — a sentence is *supported* when the concatenation of its cited sources entails it
-  (the judge is given all cited sources at once). Uncited sentences count as unsupported.
+  (the judge is given all cited sources at once). Unlike ALCE, an uncited sentence is counted
+  as *uncited* (``uncited_share``), not as an unsupported checkable one (issue 21).
 * **precision** — a citation is *irrelevant* when it does not support the sentence alone AND the
   remaining citations still do; every citation of an unsupported sentence counts as irrelevant.
   Like ALCE, at most the first three citations of a sentence are checked.
@@ -34,14 +35,16 @@ def _ratio(hits: int, total: int) -> float:
 
 
 class CitationRecall:
-    """Share of claim sentences supported by their cited sources (ALCE citation recall).
+    """Share of checkable sentences supported by their cited sources (ALCE citation recall).
 
-    Uncited and out-of-range sentences count as unsupported; sentences whose cited sources are
-    unavailable are left out. NaN when no sentence could be scored.
+    A *checkable* sentence cites at least one source: out-of-range citations count as
+    unsupported; sentences whose cited sources are unavailable are left out. An uncited
+    sentence is not an unsupported checkable one: it is counted as uncited (and in
+    :class:`UncitedShare`), outside this ratio. NaN ("n/a") when nothing could be checked.
     """
 
     name = "citation_recall"
-    _scored = {"supported": 1.0, "unsupported": 0.0, "uncited": 0.0, "out_of_range": 0.0}
+    _scored = {"supported": 1.0, "unsupported": 0.0, "out_of_range": 0.0}
 
     def score(self, results: Sequence[SentenceResult]) -> MetricResult:
         verdicts = [
@@ -50,13 +53,15 @@ class CitationRecall:
         ]
         scored = [v.score for v in verdicts if v.score is not None]
         value = _ratio(int(sum(scored)), len(scored))
-        skipped = len(verdicts) - len(scored)
-        reason = (
-            f"{int(sum(scored))} of {len(scored)} checkable sentences supported by their citations"
-            + (f"; {skipped} left out (sources unavailable)" if skipped else "")
-            if scored
-            else "no sentence could be checked (no sources available)"
-        )
+        uncited = sum(1 for r in results if r.verdict == "uncited")
+        skipped = len(verdicts) - len(scored) - uncited
+        aside = ([f"{uncited} uncited"] if uncited else []) + (
+            [f"{skipped} left out (sources unavailable)"] if skipped else [])
+        if scored:
+            reason = (f"{int(sum(scored))} of {len(scored)} checkable sentences supported by "
+                      f"their citations" + (f"; {'; '.join(aside)}" if aside else ""))
+        else:
+            reason = "n/a: no checkable sentence" + (f" ({', '.join(aside)})" if aside else "")
         return MetricResult(name=self.name, value=value, reason=reason, verdicts=verdicts)
 
 

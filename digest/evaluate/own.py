@@ -19,17 +19,14 @@ import re
 
 from digest.briefing import Briefing, Citation, CitedSentence
 from digest.evaluate.models import Clause, DigestSentence, ParsedDigest, SentenceKind, SourceRef
-from digest.render.text import flat, marker, md_escape, sentence_units
+from digest.render.text import flat, marker, md_escape, reader_units
 
 _FINAL_STOP = re.compile(r"[.!?]+$")
 
 
 def _units(briefing: Briefing) -> list[list[CitedSentence]]:
-    """Summary, body, then differences — the order every renderer shows them in."""
-    units: list[list[CitedSentence]] = []
-    for section in ("summary", "body", "differences"):
-        units += sentence_units([s for s in briefing.sentences if s.section == section])
-    return units
+    """Summary, body, then differences, a clause group as one: as the header counts them."""
+    return reader_units(briefing)
 
 
 def _numbers(unit: list[CitedSentence]) -> list[int]:
@@ -76,7 +73,7 @@ def parse_own_briefing(briefing: Briefing, *, path: str = "<briefing>") -> Parse
         if where != previous or unit[0].section != "body":
             paragraph += 1
             previous = where
-        sentences.append(_sentence(len(sentences), paragraph, unit))
+        sentences.append(_sentence(len(sentences) + 1, paragraph, unit))  # from 1
     refs = [
         SourceRef(
             n=s.n,

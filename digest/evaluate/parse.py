@@ -206,7 +206,7 @@ def parse_digest_text(
         block = sum(1 for p in paragraphs if p <= span.start)
         sentences.append(
             DigestSentence(
-                index=len(sentences),
+                index=len(sentences) + 1,  # numbered from 1, as a reader counts
                 paragraph=block,
                 kind=_kind(body, span, per_block[block]),
                 text=span.text,

@@ -1,4 +1,4 @@
-"""Briefing -> Markdown (``digest brief`` and ``digest daily`` alike), from :mod:`digest.render.view`.
+"""Briefing -> Markdown for ``digest brief`` and ``digest daily`` alike, from one view.
 
 The ``[n]`` markers are added here, from citation data, never taken from writer text. Sentence
 text is untrusted (quoted from articles or written by a model that read them), so before it

@@ -67,15 +67,40 @@ def header(briefing: Briefing) -> str:
     return " · ".join(parts)
 
 
+def reader_units(briefing: Briefing) -> list[list[CitedSentence]]:
+    """The sentences a reader counts: summary, body, then differences, a clause group as one.
+
+    ``digest eval`` reads our digests the same way (:mod:`digest.evaluate.own`), so the
+    header's "N of M sentences" and eval's counts agree.
+    """
+    units: list[list[CitedSentence]] = []
+    for section in ("summary", "body", "differences"):
+        units += sentence_units(in_section(briefing, section))
+    return units
+
+
 def verification_line(briefing: Briefing) -> str:
-    """"verified: 11 of 11 sentences supported by their cited passages (judge: embedded)"."""
+    """"verified: 11 of 11 sentences supported by their cited passages (judge: trained)".
+
+    Counted per sentence as the reader sees it: a "some … others …" sentence of two clauses
+    is one sentence, supported when both clauses are, unverified when either is.
+    """
     v = briefing.verification
     if v is None:
         return "not verified"
-    line = (f"verified: {v.supported + v.repaired} of {v.shipped} sentences supported by their "
+    units = reader_units(briefing)
+
+    def status(unit: list[CitedSentence], wanted: str) -> bool:
+        return any(s.check is not None and s.check.status == wanted for s in unit)
+
+    supported = sum(1 for u in units if all(
+        s.check is not None and s.check.status in ("supported", "repaired") for s in u))
+    repaired = sum(1 for u in units if status(u, "repaired"))
+    flagged = sum(1 for u in units if status(u, "flagged"))
+    line = (f"verified: {supported} of {len(units)} sentences supported by their "
             f"cited passages (judge: {v.judge})")
-    extras = [f"{v.repaired} repaired" if v.repaired else "",
-              f"{v.flagged} unverified" if v.flagged else "",
+    extras = [f"{repaired} repaired" if repaired else "",
+              f"{flagged} unverified (marked ⚠)" if flagged else "",
               f"{v.cut} cut" if v.cut else ""]
     extras = [e for e in extras if e]
     return line + (f"; {', '.join(extras)}" if extras else "")

@@ -195,7 +195,8 @@ def digest_view(briefing: Briefing, *, had_articles: bool | None = None) -> Dige
             before, match, after = _highlight(passage, text)
             citations.append(CitationView(
                 n=citation.n, id=f"c{next(ids)}", url=links.get(citation.n, ""),
-                source=flat(f"{article.outlet or 'Unknown outlet'} — {article.title or 'Untitled'}"),
+                source=flat(f"{article.outlet or 'Unknown outlet'} — "
+                            f"{article.title or 'Untitled'}"),
                 before=before, match=match, after=after))
         flag = None
         if sentence.check is not None and sentence.check.status == "flagged":

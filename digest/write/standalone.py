@@ -14,7 +14,8 @@ one such dependency and says when the digest itself supplies the antecedent:
 * ``name``: "Mr./Ms./Dr. X", or a bare surname as a speaker, before the digest has named X in
   full ("Priya Raman", "President Xi");
 * ``relative time``: "days later", "the next day", "this week", "earlier this month" — later
-  than what, which week? never resolved: the article's own dateline is not in the digest;
+  than what, which week? never resolved: the article's own dateline is not in the digest
+  ("next month", "last year" are left alone: a digest's date places them well enough);
 * ``demonstrative``: "this northern port city", "these talks" inside a sentence — never
   resolved ("this" points at the article's previous sentence);
 * ``implicit topic``: "a ceasefire", "the conflict", "neutral", "the agenda" before the digest
@@ -86,8 +87,8 @@ _RELATIVE = re.compile(
     r"\b(?:" + _SPAN + r"\s+(?:later|earlier)(?!\s+than)"
     r"|the (?:next|following|previous) (?:day|week|month|morning)"
     r"|the day (?:before|after)(?!\s+(?:the|a|his|her|its|their|[A-Z]))"
-    r"|(?:(?:earlier|later) )?(?:this|next|last) (?:week|weekend|month)(?:'s)?"
-    r"|(?:earlier|later) this (?:week|month|year))\b", re.IGNORECASE)
+    r"|(?:(?:earlier|later) )?(?:this|next|last) (?:week|weekend)(?:'s)?"
+    r"|(?:earlier|later) this (?:week|month))\b", re.IGNORECASE)
 _DEMONSTRATIVE = re.compile(
     r"(?<!^)\b(this|these|those)\s+((?:[a-z][a-z-]*\s+){0,3}?"
     r"(?:city|port|town|capital|country|nation|region|province|place|visit|trip|meeting"
@@ -104,9 +105,13 @@ _NAMED_CONFLICT = re.compile(  # a capitalised name next to the conflict word (c
 _OWNED_AGENDA = re.compile(r"\bagenda\s+(?:of|for)\b|'s agenda\b|\b[A-Z]\w+ agenda\b")
 _FORWARD = re.compile(
     r"\b(?:will|is expected to|are expected to|is set to|are set to|is scheduled to"
-    r"|are scheduled to|plans to|gave no dates?|did not give (?:a |any )?dates?"
-    r"|has not (?:yet )?been (?:announced|confirmed|set)|ahead of (?:the|his|her|a) \w+)\b",
-    re.IGNORECASE)
+    r"|are scheduled to|plans to|ahead of (?:the|his|her|a) \w+)\b", re.IGNORECASE)
+_NO_DATE = re.compile(r"\b(?:gave no dates?|did not give (?:a |any )?dates?"
+                      r"|has not (?:yet )?been (?:announced|confirmed|set))\b", re.IGNORECASE)
+# A sentence that reports what happened is not overtaken by its own forward-looking clause
+# ("arrived on Tuesday …, beginning a visit that will include talks").
+_HAPPENED = re.compile(r"\b(?:arrived|landed|touched down|met|signed|began|ended|left"
+                       r"|wrapped up|held|reached|opened|closed)\b")
 STALE_HOURS = 12.0  # a later article this much newer has overtaken a forward-looking line
 
 
@@ -184,7 +189,10 @@ def stale_reason(text: str, published: datetime | None, newest: datetime | None)
         return None
     if (newest - published).total_seconds() < STALE_HOURS * 3600:
         return None
-    match = _FORWARD.search(unquoted(text))
+    outside = unquoted(text)
+    match = _NO_DATE.search(outside)
+    if not match and not _HAPPENED.search(outside):
+        match = _FORWARD.search(outside)
     if not match:
         return None
     return (f"stale: “{match.group(0)}” in an article of {published:%Y-%m-%d %H:%M}, "
@@ -238,7 +246,8 @@ def _short_names(text: str, surnames: dict[str, str]) -> list[tuple[int, str]]:
     speaker = rf"\b([A-Z][a-z'-]+)\s+{_SPEECH}\b|\b{_SPEECH}\s+([A-Z][a-z'-]+)\b"
     for match in re.finditer(speaker, text):
         group = 1 if match.group(1) else 2
-        if match.group(group) in surnames:
+        # "said Mr. Putin": the honorific is not a surname (the honorific form is found above)
+        if match.group(group) in surnames and match.group(group) not in _NOT_GIVEN:
             found.append((match.end(group), match.group(group)))
     return found
 
@@ -279,6 +288,12 @@ def is_standalone(text: str, earlier: str = "", *, surnames: dict[str, str] | No
     return not dangling_reasons(text, earlier, surnames=surnames)
 
 
+def unwrap(sentence: str) -> str:
+    """The source's own sentence inside one of our quote wrappers (else the sentence)."""
+    wrapped = _WRAPPED.match(sentence)
+    return wrapped.group(1) if wrapped else sentence
+
+
 def dangling_in_digest(sentences: Iterable[str], *, surnames: dict[str, str] | None = None
                        ) -> list[tuple[str, list[str]]]:
     """(sentence, reasons) for each sentence of a digest, in reading order, checked against the
@@ -286,8 +301,7 @@ def dangling_in_digest(sentences: Iterable[str], *, surnames: dict[str, str] | N
     found = []
     earlier = ""
     for sentence in sentences:
-        wrapped = _WRAPPED.match(sentence)
-        text = wrapped.group(1) if wrapped else sentence
+        text = unwrap(sentence)
         found.append((sentence, dangling_reasons(text, earlier, surnames=surnames)))
         earlier += " " + text
     return found

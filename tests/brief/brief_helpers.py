@@ -19,13 +19,17 @@ def check_structure(text: str) -> None:
     assert re.search(r" UTC · (verified: \d+ of \d+ sentences supported by their cited passages "
                      r"\(judge: [\w:.-]+\)|not verified)", lines[2]), lines[2]
     headings = [line for line in lines if line.startswith("#")]
+    flagged = "## Unverified sentences" in headings  # footnotes of ⚠-marked sentences
+    headings = [h for h in headings if h != "## Unverified sentences"]
     assert headings[1:] in (["## Sources"], ["## Where sources differ", "## Sources"])
     assert lines[4].startswith("**") and lines[4].endswith("**")  # headline summary
     sources_at = lines.index("## Sources")
     entries = [line for line in lines[sources_at + 1 :] if line.startswith("- [")]
     numbers = [int(SOURCE_LINE.match(line).group(1)) for line in entries]  # type: ignore[union-attr]
     assert numbers == list(range(1, len(entries) + 1))
-    prose = [line for line in lines[4:sources_at] if line and not line.startswith("#")]
+    prose = [line for line in lines[4:sources_at] if line and not line.startswith("#")
+             and not line.startswith("- ⚠")]
+    assert flagged == any(line.startswith("- ⚠") for line in lines[4:sources_at])
     cited = []
     for line in prose:
         # every sentence (or clause of a differences item) ends with its marker

@@ -57,12 +57,15 @@ def test_llm_writer_is_the_default_when_configured(
     text = target.read_text(encoding="utf-8")
     check_structure(text)
     assert "*Written by the LLM writer (gpt-4o-mini)" in text
-    assert "LLM usage: 2 request(s)" in text and "1 sentence(s) dropped" in text
+    assert "LLM usage: 2 request(s)" in text and "2 sentence(s) left out" in text
     assert "LLM usage: 2 request(s)" in result.stderr  # also reported on the terminal
     briefing = Briefing.model_validate_json(target.with_suffix(".json").read_text())
     assert briefing.writer == "llm" and briefing.usage.requests == 2
     assert briefing.usage.prompt_tokens > 0 and briefing.usage.completion_tokens > 0
-    assert [d.text for d in briefing.dropped] == ["An uncited claim."]
+    # the uncited claim, and "Reports differ on where he landed." (who is he? issue 21)
+    assert {d.text: d.reason.split(":")[0] for d in briefing.dropped} == {
+        "An uncited claim.": "cites no passage; still wrong after the repair request",
+        "Reports differ on where he landed.": "not self-contained"}
     assert briefing.sentences[0].section == "summary" and briefing.sentences[0].numbers[0] == 1
     numbers = [n for s in briefing.sentences for n in s.numbers]
     assert list(dict.fromkeys(numbers)) == sorted(set(numbers))

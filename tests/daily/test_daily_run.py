@@ -27,7 +27,8 @@ def _urls(files: list[Path], daily: Daily) -> set[str]:
 def _body_lines(markdown: str) -> list[str]:
     """The digest's prose lines: below the header, above the Sources list."""
     body = markdown.split("## Sources")[0].split("\n")[3:]
-    return [line for line in body if line.strip() and not line.startswith(("## ", "*Where"))]
+    return [line for line in body
+            if line.strip() and not line.startswith(("## ", "### ", "*Where", "- ⚠"))]
 
 
 def test_three_days_give_three_digests_each_citing_only_its_own_day(

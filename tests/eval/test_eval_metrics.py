@@ -60,14 +60,15 @@ def test_verdicts(report) -> None:
     ], verdicts
 
 
-def test_recall_counts_uncited_and_out_of_range_but_not_unavailable(report) -> None:
+def test_recall_counts_out_of_range_but_not_unavailable_or_uncited(report) -> None:
     recall = report.metrics["citation_recall"]
-    # 5 supported of 8 scorable (two unavailable sentences left out)
-    assert recall.value == pytest.approx(5 / 8)
-    assert "2 left out" in recall.reason
-    scores = {v.index: v.score for v in recall.verdicts}
-    assert scores[6] is None and scores[7] is None  # unavailable: not scored
-    assert scores[5] == 0.0 and scores[9] == 0.0  # out of range, uncited
+    # 5 supported of 7 checkable (two unavailable sentences left out; the uncited one is
+    # counted as uncited, not as an unsupported checkable sentence: issue 21)
+    assert recall.value == pytest.approx(5 / 7)
+    assert "2 left out" in recall.reason and "1 uncited" in recall.reason
+    scores = {v.index: v.score for v in recall.verdicts}  # rows numbered from 1
+    assert scores[7] is None and scores[8] is None  # unavailable: not scored
+    assert scores[6] == 0.0 and scores[10] is None  # out of range, uncited
 
 
 def test_precision_flags_the_redundant_citation(report) -> None:
@@ -82,9 +83,9 @@ def test_precision_flags_the_redundant_citation(report) -> None:
     # s5 [7] out of range, s8 [9] out of range = 10
     precision = report.metrics["citation_precision"]
     assert precision.value == pytest.approx(6 / 10)
-    notes = {v.index: v.note for v in precision.verdicts}
-    assert notes[2] == "irrelevant [2]"
-    assert notes[8] == "out of range [9]"
+    notes = {v.index: v.note for v in precision.verdicts}  # rows numbered from 1
+    assert notes[3] == "irrelevant [2]"
+    assert notes[9] == "out of range [9]"
 
 
 def test_out_of_range_and_unavailable_are_reported_separately(report) -> None:

@@ -64,7 +64,9 @@ def test_json_report(report) -> None:
     data = json.loads(render(report, "json"))
     verdicts = [s["verdict"] for s in data["sentences"]]
     assert verdicts == ["supported", "unsupported", "supported", "out_of_range", "uncited"]
-    assert data["metrics"]["citation_recall"]["value"] == pytest.approx(2 / 5)
+    # the uncited sentence is uncited, not an unsupported checkable one: 2 of 4
+    assert data["metrics"]["citation_recall"]["value"] == pytest.approx(2 / 4)
+    assert [s["index"] for s in data["sentences"]] == [1, 2, 3, 4, 5]  # rows from 1
     evidence = data["sentences"][0]["evidence"][0]
     assert evidence["text"] == "Putin arrived in Tianjin on Wednesday." and evidence["start"] == 0
     assert data["sentences"][4]["flags"][0]["trigger"] == "historic"
@@ -104,7 +106,7 @@ def test_html_report_is_well_formed_and_coloured(report) -> None:
 def test_markdown_report(report) -> None:
     md = render(report, "md")
     assert md.startswith("# Faithfulness report")
-    assert "| citation recall (ALCE) | 40.0% |" in md
+    assert "| citation recall (ALCE) | 50.0% |" in md
     assert "## Unsupported sentences and their evidence" in md
     assert "Putin arrived in Moscow on Friday." in md
     assert "IRRELEVANT" in md  # the redundant [2] of the summit sentence
@@ -118,6 +120,6 @@ def test_terminal_table(report) -> None:
     console = Console(record=True, width=200, color_system=None)
     console.print(render(report, "table"))
     text = console.export_text()
-    assert "citation recall (ALCE)" in text and "40.0%" in text
+    assert "citation recall (ALCE)" in text and "50.0%" in text
     assert "unsupported sentences and their best evidence" in text
     assert "7!" in text  # out-of-range citation marked

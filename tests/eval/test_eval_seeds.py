@@ -117,6 +117,43 @@ def test_seed_sources_are_unavailable_not_unsupported() -> None:
     assert all(s.status == "unavailable" for s in report.sources)
     # no citation could be judged: precision is NaN, never 0
     assert math.isnan(report.metric("citation_precision"))
-    # ALCE recall still counts the uncited sentences as unsupported
-    assert report.metric("citation_recall") == 0.0
+    # uncited sentences are uncited, not unsupported checkable ones: recall over nothing
+    # checkable is n/a (issue 21), and the reason says why
+    assert math.isnan(report.metric("citation_recall"))
+    uncited = sum(1 for s in report.sentences if s.verdict == "uncited")
+    assert uncited and report.metrics["citation_recall"].reason == (
+        f"n/a: no checkable sentence ({uncited} uncited, {len(cited)} left out "
+        "(sources unavailable))")
     assert report.judge is None
+
+
+def test_fail_under_on_a_seed_says_recall_is_na_and_why() -> None:
+    from typer.testing import CliRunner
+
+    from digest.cli import app
+
+    result = CliRunner().invoke(app, ["eval", str(SEED_000), "--fail-under", "0.5"])
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "FAIL citation recall n/a, so not >= 0.500 (no checkable sentence (" in said
+    assert "uncited" in said and "left out (sources unavailable)" in said
+    assert "0 of" not in said and "0.000" not in said  # never "0 of 7 checkable"
+
+
+def test_our_own_brief_evaluates_to_the_counts_of_its_header(tmp_path: Path) -> None:
+    """The header's "N of M sentences" and ``digest eval``'s "N of M checkable" agree."""
+    import re
+
+    from tests.render.test_render_formats import sample_briefing
+
+    from digest.render.formats import write_briefing
+
+    briefing = sample_briefing()
+    target = tmp_path / "digest.md"
+    write_briefing(briefing, target, "md")
+    header = target.read_text(encoding="utf-8").splitlines()[2]
+    shown = re.search(r"verified: (\d+) of (\d+) sentences", header)
+    assert shown is not None and shown.groups() == ("5", "6")  # the differences pair is one
+    report = evaluate_digest(target, judge=None)
+    assert len(report.sentences) == 6
+    assert [s.index for s in report.sentences] == [1, 2, 3, 4, 5, 6]
