@@ -24,15 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
-from filelock import FileLock, Timeout
 
-from digest.daily import mail, webhook
+from digest.daily import lock, mail, webhook
 from digest.daily.outbox import DayDigest, digest_days, load_day
 from digest.daily.project import Project
 from digest.daily.publish import publish_archive
 from digest.daily.runs import Delivery, append_record, read_records
 from digest.daily.targets import ArchiveTarget, EmailTarget, Target
-from digest.errors import ConfigError, DeliveryError, LockedError
+from digest.errors import ConfigError, DeliveryError
 
 if TYPE_CHECKING:
     from digest.daily.run import DailyResult
@@ -75,17 +74,9 @@ def pick_day(project: Project, day: date | None) -> date:
 @contextmanager
 def project_lock(project: Project) -> Iterator[None]:
     """``digest deliver`` alone takes the daily lock, so a run cannot send the same day too."""
-    project.state_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(project.lock_file), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise LockedError(f"a `digest daily` or `digest deliver` is running for this project "
-                          f"(lock {project.lock_file}); nothing was sent") from exc
-    try:
+    with lock.project_lock(project, "a `digest daily` or `digest deliver` is running for this "
+                           "project; nothing was sent"):
         yield
-    finally:
-        lock.release()
 
 
 def deliver(

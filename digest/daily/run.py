@@ -25,14 +25,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from digest.briefing import Briefing
 from digest.daily.dayset import publish_day
+from digest.daily.lock import is_locked, project_lock
 from digest.daily.project import Project
 from digest.daily.runs import (
     Delivery,
@@ -44,9 +43,9 @@ from digest.daily.runs import (
     plan_window,
     read_records,
 )
-from digest.errors import LockedError
 from digest.ingest.fetch import Fetcher
 from digest.ingest.pipeline import IngestOptions, IngestReport, ingest
+from digest.judges.cache import CachedJudge
 from digest.models import StoredArticle
 from digest.prompts import prompt_versions
 from digest.render.daily import render_daily
@@ -91,36 +90,33 @@ def run_daily(
 ) -> DailyResult:
     """Run the daily job for ``project`` at ``now`` (or rebuild day ``backfill`` from the store).
 
-    Raises :class:`LockedError` when another run holds the project's lock.
+    Raises :class:`LockedError` when another run holds the project's lock. Verification
+    goes through the project's judgement cache (:func:`judge_cache_file`), and the judge's
+    model is freed when the run ends.
     """
-    project.state_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(project.lock_file), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout as exc:
-        raise LockedError(
-            f"another `digest daily` is running for this project (lock {project.lock_file}); "
-            "this run did nothing. Try again when it has finished."
-        ) from exc
-    try:
-        return _locked_run(project, store=store, fetcher=fetcher, writer=writer, now=now,
-                           backfill=backfill, ingest_options=ingest_options, fault=fault,
-                           deliver=deliver, verify=verify)
-    finally:
-        lock.release()
+    busy = ("another `digest daily` is running for this project; this run did nothing. Try "
+            "again when it has finished")
+    if verify is not None and not isinstance(verify.judge, CachedJudge):
+        verify = replace(verify, judge=CachedJudge(verify.judge, judge_cache_file(project)))
+    with project_lock(project, busy):
+        try:
+            return _locked_run(project, store=store, fetcher=fetcher, writer=writer, now=now,
+                               backfill=backfill, ingest_options=ingest_options, fault=fault,
+                               deliver=deliver, verify=verify)
+        finally:
+            if verify is not None:
+                verify.judge.close()  # type: ignore[attr-defined]  # CachedJudge: model, file
+
+
+def judge_cache_file(project: Project) -> Path:
+    """Judgements of earlier runs (digest.judges.cache): a re-run or a ``--date`` rebuild
+    asks the judge only about sentences and evidence it has not judged before."""
+    return project.state_dir / "judgements.sqlite3"
 
 
 def is_running(project: Project) -> bool:
     """Whether a run holds the project's lock right now (so a lone ``start`` is not a crash)."""
-    if not project.lock_file.exists():
-        return False
-    probe = FileLock(str(project.lock_file), timeout=0)
-    try:
-        probe.acquire()
-    except Timeout:
-        return True
-    probe.release()
-    return False
+    return is_locked(project)
 
 
 def _locked_run(
