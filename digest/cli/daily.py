@@ -23,6 +23,7 @@ from digest.cli.common import (
     print_deliveries,
     project_option,
 )
+from digest.cli.progress import progress_bar
 from digest.daily.deliver import after_run, undelivered
 from digest.daily.project import PROJECT_FILE, write_example
 from digest.daily.run import DailyResult, is_running, run_daily
@@ -40,6 +41,7 @@ from digest.daily.schedule import (
     run_systemctl,
     systemd_units,
 )
+from digest.ingest.readers import expand
 
 
 @app.command("init")
@@ -91,15 +93,17 @@ def daily_cmd(
                                            min_supported=min_supported,
                                            writer_model=project.model)
             services.check_models()
-            result = run_daily(
-                project, store=services.store,
-                fetcher=None if backfill else services.fetcher,
-                writer=writer, now=when, verify=checks, backfill=backfill,
-                ingest_options=services.ingest_options,
-                deliver=after_run(project, now=when, env=os.environ, http=services.http,
-                                  dry_run=dry_run)
-                if project.deliver else None,
-            )
+            total = 0 if backfill else sum(1 for _ in expand(project.sources))
+            with progress_bar(console, "daily: ingest", total, enabled=total >= 5) as bar:
+                result = run_daily(
+                    project, store=services.store,
+                    fetcher=None if backfill else services.fetcher,
+                    writer=writer, now=when, verify=checks, backfill=backfill,
+                    ingest_options=services.ingest_options, on_source=bar.advance,
+                    deliver=after_run(project, now=when, env=os.environ, http=services.http,
+                                      dry_run=dry_run)
+                    if project.deliver else None,
+                )
         finally:
             services.close()
     _print_result(result, project.output_dir)

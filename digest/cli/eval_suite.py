@@ -13,6 +13,7 @@ from rich.markup import escape
 from digest.app import Services
 from digest.cli.common import console, guard, load_settings
 from digest.cli.evaluate import eval_app
+from digest.cli.progress import progress_bar
 from digest.errors import ConfigError
 from digest.evaluate.gates import (
     check_bounds,
@@ -92,8 +93,15 @@ def run_cmd(
         before = load_results(baseline) if baseline is not None else None
         services = Services(load_settings(ctx))
         inputs = services.suite_inputs(suite, limit)
-        runner = services.suite_runner(suite, now=datetime.now(UTC), on_result=_report)
-        result = run_suite(runner, inputs)
+        total = len(inputs) * len(suite.variants)
+        with progress_bar(console, "eval run", total) as bar:
+
+            def report(one: InputResult) -> None:
+                _report(one)
+                bar.advance(f"{one.variant} · {one.input}")
+
+            runner = services.suite_runner(suite, now=datetime.now(UTC), on_result=report)
+            result = run_suite(runner, inputs)
         written = _write(result, output_dir or suite.output_dir)
         failures = check_bounds(result, floors, ceilings)
         if before is not None:

@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from digest.app import Services
 from digest.cli.common import app, console, guard, load_settings, out
+from digest.cli.progress import progress_bar
 from digest.cli.terminal import echo
 from digest.errors import ConfigError
 from digest.evaluate.report import render
@@ -182,7 +183,8 @@ def bench_cmd(
         from digest.judges.bench import run_bench  # our own module: no import guard
 
         built = Services(load_settings(ctx)).judge(judge, model)
-        result = run_bench(file, judge=built, limit=limit)
+        with progress_bar(console, "eval bench", None, enabled=not json_output) as bar:
+            result = run_bench(file, judge=built, limit=limit, progress=bar.update)
     if json_output:
         echo(result.to_json())
     else:

@@ -87,12 +87,14 @@ def run_daily(
     fault: Fault | None = None,
     deliver: Deliver | None = None,
     verify: VerifyOptions | None = None,
+    on_source: Callable[[str], None] | None = None,
 ) -> DailyResult:
     """Run the daily job for ``project`` at ``now`` (or rebuild day ``backfill`` from the store).
 
     Raises :class:`LockedError` when another run holds the project's lock. Verification
     goes through the project's judgement cache (:func:`judge_cache_file`), and the judge's
-    model is freed when the run ends.
+    model is freed when the run ends. ``on_source`` is called as ingest reads each source
+    (the CLI's progress bar).
     """
     busy = ("another `digest daily` is running for this project; this run did nothing. Try "
             "again when it has finished")
@@ -102,7 +104,7 @@ def run_daily(
         try:
             return _locked_run(project, store=store, fetcher=fetcher, writer=writer, now=now,
                                backfill=backfill, ingest_options=ingest_options, fault=fault,
-                               deliver=deliver, verify=verify)
+                               deliver=deliver, verify=verify, on_source=on_source)
         finally:
             if verify is not None:
                 verify.judge.close()  # type: ignore[attr-defined]  # CachedJudge: model, file
@@ -123,6 +125,7 @@ def _locked_run(
     project: Project, *, store: Store, fetcher: Fetcher | None, writer: Writer,
     now: datetime, backfill: date | None, ingest_options: IngestOptions | None,
     fault: Fault | None, deliver: Deliver | None = None, verify: VerifyOptions | None = None,
+    on_source: Callable[[str], None] | None = None,
 ) -> DailyResult:
     clock = time.monotonic()
     records = read_records(project.runs_file)
@@ -137,7 +140,8 @@ def _locked_run(
     progress = [record]  # what _work had counted when it failed (issue 14: not "0 articles")
     try:
         result = _work(project, store, fetcher, writer, window, record, records,
-                       ingest_options, fault or (lambda stage: None), verify, progress)
+                       ingest_options, fault or (lambda stage: None), verify, progress,
+                       on_source)
     except BaseException as exc:  # record the failure, then let it propagate unchanged
         failed = progress[-1].model_copy(update={
             "event": "end", "outcome": "failed", "error": f"{type(exc).__name__}: {exc}",
@@ -158,11 +162,12 @@ def _work(
     project: Project, store: Store, fetcher: Fetcher | None, writer: Writer,
     window: Window, record: RunRecord, records: list[RunRecord],
     ingest_options: IngestOptions | None, fault: Fault, verify: VerifyOptions | None = None,
-    progress: list[RunRecord] | None = None,
+    progress: list[RunRecord] | None = None, on_source: Callable[[str], None] | None = None,
 ) -> DailyResult:
     report = IngestReport()
     if not window.backfill and project.sources:
-        report = ingest(project.sources, store=store, fetcher=fetcher, options=ingest_options)
+        report = ingest(project.sources, store=store, fetcher=fetcher, options=ingest_options,
+                        on_source=on_source)
     failures = [FailedSource(source=o.source, reason=o.reason or "failed")
                 for o in report.failures]
     counts = report.counts

@@ -227,8 +227,12 @@ def bench_judge(
     )
 
 
-def run_bench(path: Path, *, judge: Judge, limit: int | None = None) -> BenchResult:
-    """Read ``path`` and measure ``judge`` (built by the caller: :class:`digest.app.Services`)."""
+def run_bench(
+    path: Path, *, judge: Judge, limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BenchResult:
+    """Read ``path`` and measure ``judge`` (built by the caller: :class:`digest.app.Services`);
+    ``progress(done, total)`` after each claim (the CLI's progress bar)."""
     claims, dropped = read_claims(Path(path), limit)
     if not claims:
         raise ConfigError(f"{path}: no supported/unsupported rows to bench")
@@ -236,4 +240,5 @@ def run_bench(path: Path, *, judge: Judge, limit: int | None = None) -> BenchRes
         "benching %s on %d claims of %s (%d ambiguous dropped)", judge.name, len(claims), path,
         dropped,
     )
-    return bench_judge(claims, judge, file=str(path), dropped=dropped)
+    return bench_judge(claims, judge, file=str(path), dropped=dropped,
+                       progress=None if progress is None else lambda n: progress(n, len(claims)))

@@ -102,9 +102,17 @@ class CachedJudge:
     def name(self) -> str:
         return self.inner.name
 
+    @name.setter
+    def name(self, value: str) -> None:
+        self.inner.name = value
+
     @property
     def threshold(self) -> float:
         return self.inner.threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self.inner.threshold = value
 
     def __getattr__(self, attr: str) -> Any:
         if attr == "inner":  # not yet set (copy, pickle): never recurse
