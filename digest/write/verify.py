@@ -45,6 +45,7 @@ from digest.evaluate.neutral import neutrality_flags
 from digest.judges import judge_all
 from digest.judges.base import Judge, Judgement
 from digest.prompts import prompt_versions
+from digest.write.injection import discount_injected, injected_reason
 from digest.write.recite import Recitation, recite
 from digest.write.writer import Repairer, RepairRequest, Writer
 
@@ -181,9 +182,10 @@ class _Verifier:
         self.calls += len(requests)
         if not requests:
             return []
-        return [_unshift(j, ps) for j, ps in zip(
-            judge_all(self.judge, [(text, [_source_text(p) for p in ps]) for text, ps in requests]),
-            (ps for _, ps in requests), strict=True)]
+        judged = judge_all(self.judge, [(text, [_source_text(p) for p in ps])
+                                        for text, ps in requests])
+        return [discount_injected(_unshift(j, ps), [p.chunk.text for p in ps], text)  # issue 24
+                for j, (text, ps) in zip(judged, requests, strict=True)]
 
     def recall(self, items: list[_Item]) -> None:
         for item, judged in zip(items, self.batch([(i.draft.text, i.passages) for i in items]),
@@ -340,8 +342,8 @@ def verify_drafts(
                 checks[item.index] = checks[item.index].model_copy(
                     update={"status": "flagged", "reason": biased_now})
             continue
-        reason = explain(item.draft.text, _evidence_text(item.joint, item.passages), score,
-                         judge.threshold)
+        reason = injected_reason(item.joint) or explain(
+            item.draft.text, _evidence_text(item.joint, item.passages), score, judge.threshold)
         if mode == "flag":
             checks[item.index] = SentenceCheck(score=score, status="flagged", evidence=_spans(item),
                                                original=item.original, reason=reason, **recited)
