@@ -10,9 +10,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from pydantic import ValidationError
 from rich.markup import escape
+from rich.padding import Padding
+from rich.text import Text
+from typer.core import TyperOption
 
 from digest.cli.terminal import SafeConsole, SafeLogFilter
 from digest.config import Settings
@@ -20,6 +24,21 @@ from digest.daily.project import Project, find_project, load_project
 from digest.daily.runs import Delivery
 from digest.errors import ConfigError, DigestError, LockedError
 from digest.ingest.readers import parse_date
+
+
+def _option_type(self: TyperOption, ctx: click.Context) -> str | None:
+    """A flag's type is not shown: ``--dry-run``, not ``--dry-run <bool>``; ``-v`` counts (-vv).
+
+    Typer's rich help prints every option's Python type, flags included, so ``--help`` read
+    ``--help <bool>`` and ``-v <int>`` although neither takes a value (issue 21).
+    """
+    if self.is_flag or self.count:
+        return None
+    return _typer_option_type(self, ctx)
+
+
+_typer_option_type = TyperOption.display_type_rich
+TyperOption.display_type_rich = _option_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     name="digest",
@@ -41,7 +60,8 @@ def main(
         Path | None, typer.Option(help="Chroma data directory (default: DIGEST_HOME/chroma)")
     ] = None,
     home: Annotated[Path | None, typer.Option(help="data directory (env DIGEST_HOME)")] = None,
-    verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, help="-v info, -vv debug")] = 0,
+    verbose: Annotated[int, typer.Option("-v", "--verbose", count=True, show_default=False,
+                                         help="-v info, -vv debug")] = 0,
 ) -> None:
     """Cited, neutral news briefings from your own article store."""
     level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
@@ -70,11 +90,41 @@ def guard() -> Iterator[None]:
     try:
         yield
     except LockedError as exc:
-        console.print(f"[yellow]busy:[/] {escape(str(exc))}")
+        _complain("[yellow]busy:[/]", str(exc))
         raise typer.Exit(3) from exc
     except DigestError as exc:
-        console.print(f"[red]error:[/] {escape(str(exc))}")
+        _complain("[red]error:[/]", str(exc))
         raise typer.Exit(2) from exc
+
+
+def _complain(label: str, message: str) -> None:
+    head, detail = short_first_line(message)
+    console.print(f"{label} {escape(head)}")
+    if detail:
+        console.print(Padding(Text(detail), (0, 0, 0, 2)))
+
+
+FIRST_LINE = 70  # "error: " + this fits an 80-column terminal
+_BREAKS = re.compile(r"; |\. |: | \(")
+
+
+def short_first_line(message: str, width: int = FIRST_LINE) -> tuple[str, str]:
+    """What went wrong on a short first line, the detail (what to do) indented after it.
+
+    A long one-line error wrapped onto 4-5 lines at 80 columns, the cause lost in the middle
+    (issue 21). The message is cut at its last clause break (``;``, ``.``, ``:``, `` (``)
+    that keeps the first line within ``width``; a message with no such break stays whole.
+    Returns (first line, detail); the detail is "" when the message is short.
+    """
+    message = " ".join(message.split())
+    if len(message) <= width:
+        return message, ""
+    cuts = [m for m in _BREAKS.finditer(message) if 20 <= m.start() <= width]
+    if not cuts:
+        return message, ""
+    cut = cuts[-1]
+    head = message[: cut.start() + (1 if cut.group(0)[0] in ";.:" else 0)]
+    return head, message[cut.end() - (1 if cut.group(0) == " (" else 0):]
 
 
 def plain(text: str) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
@@ -17,6 +18,7 @@ from digest.cli.common import app, console, date_option, guard, load_settings, o
 from digest.errors import ConfigError
 from digest.ingest.pipeline import IngestReport, forget, ingest, reindex
 from digest.ingest.readers import expand
+from digest.models import StoredArticle
 from digest.store import date_where
 
 
@@ -110,22 +112,38 @@ def sources_cmd(
         for a in articles:
             plain(a.model_dump_json())
         return
-    # ids are what `digest forget` takes: never wrap or elide them, whatever the terminal width
+    out.print(sources_table(articles))
+    duplicates = [a for a in articles if a.duplicate_of]
+    for a in duplicates:  # whole ids: what `digest forget` takes
+        plain(f"{a.id} is a copy of {a.duplicate_of}")
+    console.print(f"{len(articles)} article(s), newest first; times in UTC")
+
+
+def sources_table(articles: list[StoredArticle]) -> Table:
+    """Readable at 80 columns: whole ids and UTC times, one line per article, long text cut "…".
+
+    Article times come in each outlet's own zone; shown as they are, "newest first" looked
+    unsorted (16:15, 19:40, 17:50), so every time is converted to UTC and labelled so.
+    """
     table = Table(
-        Column("id", no_wrap=True, min_width=16), "published", "outlet", "title", "chunks",
-        Column("duplicate of", no_wrap=True, min_width=16),
+        Column("id", no_wrap=True, min_width=16),  # never wrapped or elided: `forget` takes it
+        Column("published (UTC)", no_wrap=True, min_width=16),
+        Column("outlet — title", no_wrap=True, overflow="ellipsis", ratio=1),
+        Column("chunks", justify="right", no_wrap=True),
+        box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True,
     )
-    for a in articles:
+    newest = sorted(articles, key=lambda a: a.published or datetime.min.replace(tzinfo=UTC),
+                    reverse=True)
+    for a in newest:
         table.add_row(  # Text(): article fields are untrusted, never console markup
-            a.id, _day(a.published), Text(a.outlet or ""), Text((a.title or "")[:60]),
-            str(a.chunks), a.duplicate_of or "",
-        )
-    out.print(table)
-    console.print(f"{len(articles)} article(s)")
+            a.id, _utc(a.published),
+            Text(f"{a.outlet or '?'} — {a.title or 'Untitled'}"
+                 + (" (copy)" if a.duplicate_of else "")), str(a.chunks))
+    return table
 
 
-def _day(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+def _utc(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @app.command("forget")

@@ -77,9 +77,11 @@ _HONORIFIC = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Miss|Prof)\.?\s+([A-Z](?:[\w-]|['’
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'-]+)+")
 _SPEECH = r"(?:said|says|told|added|argued|noted|wrote|warned|explained)"
 # Our own wrappers around a verbatim quote ("On the place, some reports say “…”", "An analysis
-# piece in X argues: “…”"): the rules apply to the quoted source sentence inside.
+# piece in X argues: “…”", "Northern Ledger reports: “…”"): the rules apply to the quoted
+# source sentence inside.
 _WRAPPED = re.compile(
-    r"^(?:On the \w+, some reports say|others say|An? \w+ piece in .+ argues:) “(.*)”\.?$")
+    r"^(?:On the \w+, some reports say|others say|An? \w+ piece in .+ argues:"
+    r"|[A-Z][\w .&'-]{0,60} reports:) “(.*)”\.?$")
 _NOT_GIVEN = {"Mr", "Ms", "Mrs", "Dr", "Miss", "Prof", "The", "A", "An", "In", "On", "At"}
 _SPAN = (r"(?:(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|a few|few) )?"
          r"(?:days|weeks|months|hours|years)|a day|a week|a month|a year|an hour)")
