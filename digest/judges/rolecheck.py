@@ -8,8 +8,13 @@ passage names, becomes a verbatim copy of a cited passage (:func:`verbatim_match
 boundaries and attribution rules). If so, the passage says the other thing: the sentence is a
 role error, and the check says which exchange restores the passage.
 
-It runs only on sentences that are not verbatim themselves, so a copy can never be flagged by
-it. Exchanges that do not change a role are skipped: two names joined by "and", "or", "with" or
+The same question finds a copy with one fact edited (:func:`edited_fact`): one name, number or
+date word of the sentence replaced by another of its kind ("Tianjin" for "Beijing", "27" for
+"20"), or a negation added or dropped, and the rest a verbatim copy. Equal values written
+differently ("3" and "three") are not an edit.
+
+Both run only on sentences that are not verbatim themselves, so a copy can never be flagged by
+them. Exchanges that do not change a role are skipped: two names joined by "and", "or", "with" or
 "met" ("Putin and Xi" = "Xi and Putin"). It finds only role errors in otherwise copied
 sentences; a paraphrase with a swapped role is left to the judge.
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digest.judges import text as tx
 from digest.judges.verbatim import normalise, normalised, strip_markers, verbatim_match
 
 _CAP = r"[A-Z][\w-]*(?:['’](?!s\b)[\w-]+)?"  # "O'Brien", not the "'s" of "Putin's"
@@ -44,6 +50,7 @@ class RoleError:
     start: int
     end: int
     what: str
+    kind: str = "roles"  # "roles" or "fact"
 
 
 def _names(text: str, limit: int | None = MAX_NAMES) -> list[re.Match[str]]:
@@ -142,4 +149,85 @@ def _speaker(text: str, sources: list[str]) -> RoleError | None:
                 if hit is not None:
                     what = f"the quote said by {person}, not {name.group(0)}"
                     return RoleError(s, hit.start, hit.end, what)
+    return None
+
+
+_NEGATORS = frozenset({"not", "never", "no"})
+_TOKEN = re.compile(r"\S+")
+
+
+def _kind(token: str) -> str | None:
+    """What kind of fact a token states: a date word, a number, or a name; else None."""
+    word = token.strip(".,;:!?\"'()").removesuffix("'s").removesuffix("’s")
+    if not word:
+        return None
+    if _DATE.fullmatch(word):
+        return "date"
+    if tx.number_value(word.lstrip("$").rstrip("%")) is not None and word[:1] in "$0123456789":
+        return "number"
+    if word[:1].isupper() and word not in _LEADERS and word.lower() not in tx.STOPWORDS:
+        return "name"
+    return None
+
+
+def _same(a: str, b: str) -> bool:
+    def key(token: str) -> str:
+        word = token.strip(".,;:!?\"'()").lower().removesuffix("'s")
+        value = tx.number_value(word.lstrip("$").rstrip("%"))
+        return str(value) if value is not None else word.replace(".", "")  # U.S. = US
+
+    return key(a) == key(b)
+
+
+def edited_fact(claim: str, sources: list[str]) -> RoleError | None:
+    """One name, number or date replaced by another of its kind, or a negation added or
+    dropped, in an otherwise verbatim copy of a passage."""
+    text = normalise(strip_markers(claim)).text.rstrip(".")
+    words = text.split(" ")
+    if len(words) < 6 or not sources:
+        return None
+    texts = [normalised(s).text for s in sources]
+    for k, word in enumerate(words):
+        before, after = " ".join(words[:k]), " ".join(words[k + 1 :])
+        if min(len(before), len(after)) < 8 and len(before) + len(after) < 30:
+            continue
+        if word.lower() in _NEGATORS:  # added: the sentence without it is a copy
+            hit = verbatim_match(f"{before} {after}".strip(), sources)
+            if hit is not None:
+                return RoleError(hit.source, hit.start, hit.end, f"a negation ('{word}')", "fact")
+            continue
+        kind = _kind(word)
+        longer = max(before, after, key=len)
+        if kind is None or not any(longer in t for t in texts):
+            continue
+        pattern = re.compile(
+            re.escape(before) + r" (\S+) " + re.escape(after)
+            if before and after
+            else (r"(\S+) " + re.escape(after) if after else re.escape(before) + r" (\S+)")
+        )
+        for s, t in enumerate(texts):
+            for m in pattern.finditer(t):
+                other = m.group(1)
+                if _kind(other) != kind or _same(word, other):
+                    continue
+                hit = normalised(sources[s])
+                start, end = hit.offsets[m.start()], hit.offsets[m.end() - 1] + 1
+                what = f"the {kind} {word.strip('.,;:')}; the passage says {other.strip('.,;:')}"
+                return RoleError(s, start, end, what, "fact")
+    for s, t in enumerate(texts):  # dropped: the passage has the sentence with a "not"
+        for k in range(1, len(words)):
+            before, after = " ".join(words[:k]), " ".join(words[k:])
+            if len(before) < 8 or len(after) < 8:
+                continue
+            at = t.find(f"{before} not {after}")
+            if at >= 0:
+                hit = normalised(sources[s])
+                end = at + len(f"{before} not {after}")
+                return RoleError(
+                    s,
+                    hit.offsets[at],
+                    hit.offsets[end - 1] + 1,
+                    "a negation the passage has",
+                    "fact",
+                )
     return None

@@ -464,18 +464,19 @@ class VerbatimFirst:
         """A role error (:mod:`digest.judges.rolecheck`) caps the score at ``ROLE_CAP``; a
         judgement under the threshold gets its reason in words, unless it has one."""
         if self.role_check:
-            from digest.judges.rolecheck import role_error
+            from digest.judges.rolecheck import edited_fact, role_error
 
-            error = role_error(claim, sources)
+            error = role_error(claim, sources) or edited_fact(claim, sources)
             if error is not None:
                 quote = sources[error.source][error.start : error.end]
+                kind = "the roles: it has " if error.kind == "roles" else ""
                 return replace(
                     judged,
                     probability=min(judged.probability, ROLE_CAP),
                     source=error.source,
                     start=error.start,
                     end=error.end,
-                    reason=f"differs from the cited passage in the roles: it has {error.what}. "
+                    reason=f"differs from the cited passage in {kind}{error.what}. "
                     f"Closest evidence: “{' '.join(quote.split())}”",
                 )
         if judged.probability >= self.threshold or judged.reason:

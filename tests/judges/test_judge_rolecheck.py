@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from digest.judges.embedded import EmbeddedJudge
-from digest.judges.rolecheck import role_error
+from digest.judges.rolecheck import edited_fact, role_error
 from digest.judges.verbatim import ROLE_CAP, VerbatimFirst
 
 PASSAGE = (
@@ -65,3 +65,37 @@ def test_the_wrapper_caps_a_role_error_and_says_why() -> None:
         checked.reason and "roles" in checked.reason and "Ukraine accused Russia" in checked.reason
     )
     assert PASSAGE[checked.start : checked.end].startswith("Ukraine accused Russia")
+
+
+COPY = "Russian President Vladimir Putin arrived in Tianjin on Tuesday, May 19, with 40 aides."
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        ("Tianjin", "Beijing", "the name Beijing; the passage says Tianjin"),
+        ("Tuesday", "Friday", "the date Friday; the passage says Tuesday"),
+        ("40", "47", "the number 47; the passage says 40"),
+        ("Putin arrived", "Putin did not arrive", "a negation ('not')"),
+    ],
+)
+def test_a_copy_with_one_fact_edited_is_found(old: str, new: str, what: str) -> None:
+    source = COPY.replace("Putin arrived", "Putin did arrive") if "not" in new else COPY
+    claim = source.replace(
+        "did arrive" if "not" in new else old, "did not arrive" if "not" in new else new
+    )
+    found = edited_fact(claim, ["Unrelated text about the weather.", source])
+    assert found is not None and found.what == what and found.kind == "fact" and found.source == 1
+
+
+def test_a_dropped_negation_is_found() -> None:
+    dropped = "Russian President Vladimir Putin did not arrive in Tianjin on Tuesday, May 19."
+    found = edited_fact(dropped.replace(" not", ""), [dropped])
+    assert found is not None and found.what == "a negation the passage has"
+
+
+def test_equal_values_copies_and_short_claims_are_not_edits() -> None:
+    assert edited_fact(COPY, [COPY]) is None
+    assert edited_fact(COPY.replace("40", "40.0"), [COPY]) is None  # the same value
+    assert edited_fact(COPY.replace("arrived", "landed"), [COPY]) is None  # not a fact word
+    assert edited_fact("Short claim here.", [COPY]) is None
