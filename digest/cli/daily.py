@@ -29,17 +29,21 @@ from digest.daily.project import PROJECT_FILE, write_example
 from digest.daily.run import DailyResult, is_running, run_daily
 from digest.daily.runs import RunRecord, read_records, runs
 from digest.daily.schedule import (
+    ENV_FILE,
     CrontabCommand,
     CrontabFile,
     ScheduleSpec,
     cron_block,
     install_cron,
     install_systemd,
+    missing_variables,
+    needed_variables,
     parse_at,
     remove_cron,
     remove_systemd,
     run_systemctl,
     systemd_units,
+    write_env_file,
 )
 from digest.ingest.readers import expand
 
@@ -191,7 +195,17 @@ def schedule_cmd(
             at=parse_at(at), config=path,
             log=(log or project.state_dir / "daily.log").resolve(),
             env={"DIGEST_HOME": str(settings.home.resolve())},
+            env_file=(project.state_dir / ENV_FILE).resolve(),
         )
+        needed = needed_variables(project, os.environ)
+        if install and not remove:
+            added = write_env_file(spec.env_file, needed, os.environ)  # type: ignore[arg-type]
+            if added:
+                console.print(f"copied {', '.join(added)} from this shell into {spec.env_file} "
+                              "(mode 600)", markup=False)
+        for name, why in missing_variables(spec, needed).items():
+            console.print(f"warning: {name} ({why}) is not in {spec.env_file}: the scheduled "
+                          "run will not have it; add it there", markup=False)
         if systemd:
             _schedule_systemd(spec, install, remove, unit_dir)
         else:

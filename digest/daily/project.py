@@ -68,7 +68,8 @@ no_news = "write"
 
 # Delivery, after each `digest daily` (or alone: `digest deliver`). Any number of targets;
 # a failed delivery is recorded and retried by the next run, and nothing is sent twice.
-# Secrets stay out of this file: targets name the environment variables that hold them.
+# Secrets stay out of this file: targets name the environment variables that hold them
+# (`digest schedule --install` copies them into .digest/schedule.env for the scheduled run).
 # deliver = []                # (default) no targets; add [[deliver]] tables like these:
 #
 # [[deliver]]
@@ -76,6 +77,7 @@ no_news = "write"
 # type = "email"
 # host = "smtp.example.com"
 # security = "starttls"       # or "tls" (implicit TLS, port 465), "none" (local relay only)
+# port = 587                  # default by security: 587 starttls, 465 tls, 25 none
 # username_env = "DIGEST_SMTP_USER"
 # password_env = "DIGEST_SMTP_PASSWORD"
 # from = "digest@example.com"

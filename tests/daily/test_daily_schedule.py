@@ -141,3 +141,113 @@ def test_schedule_cli_prints_installs_and_removes(spec: ScheduleSpec, tmp_path: 
     assert len(list(units.iterdir())) == 2
     assert CliRunner().invoke(app, [*systemd, "--remove"]).exit_code == 0
     assert not any(units.iterdir())
+
+
+# --- secrets: the environment file (issue 21) ------------------------------------------------
+
+TARGETS = """sources = ["inbox"]
+writer = "llm"
+
+[[deliver]]
+name = "team"
+type = "webhook"
+url_env = "DIGEST_SLACK_WEBHOOK"
+
+[[deliver]]
+name = "inbox"
+type = "email"
+host = "smtp.example.org"
+username_env = "DIGEST_SMTP_USER"
+password_env = "DIGEST_SMTP_PASSWORD"
+from = "digest@example.org"
+to = ["me@example.org"]
+"""
+
+
+def _project(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "digest.toml").write_text(TARGETS)
+    return root / "digest.toml"
+
+
+def test_every_variable_the_targets_and_the_writer_need_is_listed(tmp_path: Path) -> None:
+    from digest.daily.project import load_project
+    from digest.daily.schedule import needed_variables
+
+    project = load_project(_project(tmp_path))
+    needed = needed_variables(project, {"DIGEST_JUDGE": "embedded", "PATH": "/usr/bin"})
+    assert set(needed) == {"DIGEST_SLACK_WEBHOOK", "DIGEST_SMTP_USER", "DIGEST_SMTP_PASSWORD",
+                           "OPENAI_API_KEY", "DIGEST_JUDGE"}
+    assert "webhook target 'team'" in needed["DIGEST_SLACK_WEBHOOK"]
+
+
+def test_the_cron_line_runs_under_env_i_with_the_environment_file(tmp_path: Path) -> None:
+    """The printed command, run by a bare ``sh`` as cron runs it, sees the secrets."""
+    from digest.daily.schedule import write_env_file
+
+    probe = tmp_path / "bin" / "python"  # stands in for the interpreter: records what it got
+    probe.parent.mkdir()
+    seen = tmp_path / "seen"
+    probe.write_text(f'#!/bin/sh\nprintf "%s|%s|%s|%s" "$DIGEST_SLACK_WEBHOOK" '
+                     f'"$DIGEST_SMTP_PASSWORD" "$DIGEST_HOME" "$*" > {shlex.quote(str(seen))}\n')
+    probe.chmod(0o755)
+    config = _project(tmp_path)
+    env_file = tmp_path / "state dir" / "schedule.env"
+    secrets = {"DIGEST_SLACK_WEBHOOK": "https://hooks.example.org/T0/B0/xyz",
+               "DIGEST_SMTP_PASSWORD": "pa ss$word"}
+    added = write_env_file(env_file, {k: "test" for k in secrets}, secrets)
+    assert added == list(secrets) and (env_file.stat().st_mode & 0o777) == 0o600
+    spec = ScheduleSpec(at=time(7, 0), config=config, log=tmp_path / "daily.log",
+                        env={"DIGEST_HOME": str(tmp_path / "home")}, python=probe,
+                        env_file=env_file)
+    _, command = _cron_fields(cron_line(spec))
+    done = subprocess.run(["env", "-i", "/bin/sh", "-c", command.replace(r"\%", "%")],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, (done.stderr, (tmp_path / "daily.log").read_text())
+    webhook, password, home, args = seen.read_text().split("|")
+    assert (webhook, password) == (secrets["DIGEST_SLACK_WEBHOOK"], "pa ss$word")
+    assert home == str(tmp_path / "home") and args == f"-m digest daily --config {config}"
+    # without the file, the job fails at once and says so in its log
+    env_file.unlink()
+    failed = subprocess.run(["env", "-i", "/bin/sh", "-c", command.replace(r"\%", "%")],
+                            capture_output=True, text=True, timeout=30)
+    assert failed.returncode != 0
+
+
+def test_systemd_reads_the_same_environment_file(spec: ScheduleSpec, tmp_path: Path) -> None:
+    with_file = ScheduleSpec(at=spec.at, config=spec.config, log=spec.log, env=spec.env,
+                             env_file=tmp_path / "schedule.env")
+    service = systemd_units(with_file)[f"{spec.name}.service"]
+    assert f"EnvironmentFile={tmp_path / 'schedule.env'}\n" in service
+
+
+def test_schedule_warns_about_each_missing_variable_and_install_copies_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _project(tmp_path)
+    monkeypatch.setenv("DIGEST_SLACK_WEBHOOK", "https://hooks.example.org/T0/B0/xyz")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    for name in ("DIGEST_SMTP_USER", "DIGEST_SMTP_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    printed = CliRunner().invoke(app, ["schedule", "--config", str(config)])
+    assert printed.exit_code == 0, printed.output
+    said = " ".join(printed.stderr.split())
+    for name in ("DIGEST_SLACK_WEBHOOK", "DIGEST_SMTP_USER", "DIGEST_SMTP_PASSWORD",
+                 "OPENAI_API_KEY"):
+        assert f"warning: {name} (" in said, name
+    env_file = config.parent / ".digest" / "schedule.env"
+    assert f"set -a && . {env_file} && set +a" in printed.stdout.replace("'", "")
+    assert not env_file.exists()  # printing writes nothing
+    installed = CliRunner().invoke(app, ["schedule", "--config", str(config), "--install",
+                                         "--crontab-file", str(tmp_path / "crontab")])
+    assert installed.exit_code == 0, installed.output
+    text = env_file.read_text()
+    assert "DIGEST_SLACK_WEBHOOK=https://hooks.example.org/T0/B0/xyz" in text
+    assert "OPENAI_API_KEY=sk-test" in text and "# DIGEST_SMTP_USER=" in text
+    said = " ".join(installed.stderr.split())
+    assert "warning: DIGEST_SLACK_WEBHOOK" not in said  # now in the file
+    assert "warning: DIGEST_SMTP_USER" in said  # still missing: this shell had none
+    again = CliRunner().invoke(app, ["schedule", "--config", str(config), "--install",
+                                     "--crontab-file", str(tmp_path / "crontab")])
+    assert again.exit_code == 0 and env_file.read_text() == text  # nothing duplicated
