@@ -179,6 +179,18 @@ def _same(a: str, b: str) -> bool:
     return key(a) == key(b)
 
 
+def _named_in(word: str, text: str) -> bool:
+    """Whether ``text`` uses ``word`` capitalised in mid-sentence, as a name."""
+    bare = word.strip(".,;:!?\"'()")
+    return re.search(r"[a-z,;] " + re.escape(bare) + r"\b", text) is not None
+
+
+def _alias(a: str, b: str) -> bool:
+    """Two spellings of one name: "Hibernian" and "Hibs", "Chappele" and "Chappelle"."""
+    a, b = a.strip(".,;:!?\"'()").lower(), b.strip(".,;:!?\"'()").lower()
+    return a[:3] == b[:3]
+
+
 def edited_fact(claim: str, sources: list[str]) -> RoleError | None:
     """One name, number or date replaced by another of its kind, or a negation added or
     dropped, in an otherwise verbatim copy of a passage."""
@@ -205,10 +217,14 @@ def edited_fact(claim: str, sources: list[str]) -> RoleError | None:
             if before and after
             else (r"(\S+) " + re.escape(after) if after else re.escape(before) + r" (\S+)")
         )
+        if kind == "name" and k == 0 and not any(_named_in(word, t) for t in texts):
+            continue  # "Locals said …": a capitalised first word the sources never use as a name
         for s, t in enumerate(texts):
             for m in pattern.finditer(t):
                 other = m.group(1)
                 if _kind(other) != kind or _same(word, other):
+                    continue
+                if kind == "name" and _alias(word, other):
                     continue
                 hit = normalised(sources[s])
                 start, end = hit.offsets[m.start()], hit.offsets[m.end() - 1] + 1
