@@ -34,7 +34,16 @@ from typing import Any
 NOW = "2026-05-21T06:00:00+00:00"  # fixed, so every run does the same work
 
 
-def _worker(store_dir: str, topic: str, k: int) -> dict[str, Any]:
+def _since(value: str | None) -> datetime | None:
+    """``7d`` before NOW (the CLI's ``--since`` grammar), or no window."""
+    if not value:
+        return None
+    from digest.cli.brief import parse_since
+
+    return parse_since(value, datetime.fromisoformat(NOW))
+
+
+def _worker(store_dir: str, topic: str, k: int, since: str | None = None) -> dict[str, Any]:
     """Stage timings of one briefing, in this process."""
     started = time.perf_counter()
     from digest.app import build_store
@@ -53,7 +62,8 @@ def _worker(store_dir: str, topic: str, k: int) -> dict[str, Any]:
         return value
 
     store = timed("open store + model", build_store, Settings(store=Path(store_dir)))
-    passages = timed("retrieve", StoreRetriever(store=store, k=k).retrieve, topic or None)
+    retriever = StoreRetriever(store=store, k=k, since=_since(since))
+    passages = timed("retrieve", retriever.retrieve, topic or None)
     if not passages:
         return {"timings": timings, "passages": 0, "sentences": 0,
                 "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -100,13 +110,14 @@ def main() -> None:
                         "repeatable (default: one topic and the no-topic mode)")
     parser.add_argument("-k", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--since", help="window before --now, as the CLI takes it (e.g. 7d)")
     parser.add_argument("--json", type=Path, help="also save the raw runs here")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     topics = args.topic if args.topic is not None else ["Putin visit to China", ""]
 
     if args.worker:
-        print(json.dumps(_worker(args.store, topics[0], args.k)))  # noqa: T201 - worker protocol
+        print(json.dumps(_worker(args.store, topics[0], args.k, args.since)))  # noqa: T201 - worker protocol
         return
 
     articles, chunks = _count(args.store)
@@ -121,13 +132,14 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 cli = [*digest_cli, "--store", args.store, "brief", *([topic] if topic else []),
                        "--writer", "extractive", "-k", str(args.k), "--now", NOW,
+                       *(["--since", args.since] if args.since else []),
                        "-o", str(Path(tmp) / "b.md")]
                 wall, rss, code, out = _run(cli)
                 if code != 0:
                     print(f"  {label}: digest brief exited {code}: {out.strip()}")  # noqa: T201
                 e2e.append({"wall_s": wall, "rss_mb": rss, "exit": code})
             worker = [sys.executable, __file__, args.store, "--worker", "--topic", topic,
-                      "-k", str(args.k)]
+                      "-k", str(args.k), *(["--since", args.since] if args.since else [])]
             _, _, code, out = _run(worker)
             stages.append(json.loads(out.strip().splitlines()[-1]) if code == 0 else {})
         raw.append({"topic": topic, "end_to_end": e2e, "stages": stages})
