@@ -240,9 +240,10 @@ class LLM:
     def __init__(self, chat_model: BaseChatModel, *, max_attempts: int = 3, backoff: float = 1.0,
                  total_timeout: float | None = None, concurrency: int = 4,
                  output_mode: OutputMode | Literal["auto"] = "auto",
-                 progress: Progress | None = None) -> None:
+                 progress: Progress | None = None, context_tokens: int | None = None) -> None:
         self.chat_model = chat_model
         self.progress = progress
+        self.context_tokens = context_tokens  # the server's window, when known: prompts fit it
         timeout = getattr(chat_model, "request_timeout", None)
         # the whole-answer limit of a streamed request (httpx's own timeout is per read)
         self.request_timeout = float(timeout) if isinstance(timeout, int | float) else None

@@ -41,7 +41,7 @@ from digest.llm import LLM, UsageMeter
 from digest.prompts import Prompt, load_prompt
 from digest.sentences import split_sentences
 from digest.write.llm_fix import fix_prompt_versions, repair_llm
-from digest.write.passages import aliases, fewest_citations, show_passages
+from digest.write.passages import aliases, fewest_citations, fit_passages, show_passages
 from digest.write.writer import RepairRequest
 
 __all__ = ["LLMWriter", "aliases", "fewest_citations", "prompt_versions", "show_passages",
@@ -196,6 +196,11 @@ def write_llm(
     if not passages:
         raise LLMError("no passages to write from: nothing matched the topic or period")
     prompts = load_writer_prompts(prompts_dir)
+    fitted = fit_passages(passages, llm.context_tokens)
+    if len(fitted) < len(passages):
+        logger.warning("%d of %d passages left out to fit %s's context of %d tokens",
+                       len(passages) - len(fitted), len(passages), llm.model, llm.context_tokens)
+    passages = fitted
     shown = show_passages(passages)
     alias_to_id, shown_text = aliases(shown)
     ids = list(alias_to_id)

@@ -102,3 +102,29 @@ def normalise(text: str) -> str:
     text = _MARKERS.sub("", text)
     text = _SPACE.sub(" ", text).strip().casefold()
     return text.rstrip(" .!?;:,\"'")
+
+
+ANSWER_TOKENS = 1024  # room kept in the context for the model's answer
+PROMPT_TOKENS = 700  # the instructions around the passages
+CHARS_PER_TOKEN = 3.5  # English news text, for a budget (not a count)
+
+
+def fit_passages(passages: list[Passage], context_tokens: int | None) -> list[Passage]:
+    """The best-ranked passages that fit a model's context window with room for the answer.
+
+    Why: a small local model with a 2k or 4k context given eight 800-character passages either
+    fails ("exceeds context window") or loses the instructions at the top. Retrieval ranks the
+    passages, so the lowest-ranked go first; at least one always stays. ``None``: no limit known.
+    """
+    if not context_tokens or not passages:
+        return passages
+    budget = (context_tokens - ANSWER_TOKENS - PROMPT_TOKENS) * CHARS_PER_TOKEN
+    kept: list[Passage] = []
+    used = 0
+    for passage in passages:
+        size = len(passage.chunk.text) + 80  # its header line and tags
+        if kept and used + size > budget:
+            break
+        kept.append(passage)
+        used += size
+    return kept

