@@ -3,14 +3,20 @@
 Runs between writing and numbering, for ``brief`` and ``daily`` alike, so no file is written
 with a sentence its passages do not say:
 
+0. **Citations put right by code** (:mod:`digest.write.recite`): a sentence whose words stand
+   verbatim in another shown passage is re-cited to it first (recorded in
+   ``SentenceCheck.recited_*``), so a model's wrong passage id never reaches repair.
 1. **Recall** (ALCE citation recall): the sentence is judged against its cited passages
-   together (at most three, ALCE's convention).
+   together (at most three, ALCE's convention). A supported sentence that judges in the
+   digest's own voice (``digest eval``'s neutrality rules) counts as needing repair too.
 2. **Precision** (ALCE citation precision): with several citations, a passage that does not
    support the sentence alone, while the others still do, is not needed and its citation is
    dropped (recorded in ``SentenceCheck.dropped_citations``).
 3. **Repair, then cut or flag.** Failed sentences from a writer that can repair (the LLM
-   writer) go back in one batched request with the best evidence span and a verdict in words
-   ("the passage says Tianjin; the sentence says Beijing"); repaired sentences are judged again.
+   writer) go back one per request with the passage holding the best evidence span and the
+   judge's reason or a verdict in words ("the passage says Tianjin; the sentence says
+   Beijing"); repaired sentences are judged again. One still not neutral is flagged
+   ``not neutral: …``.
    What still fails (the writer's own sentence, not the failed repair) is cut (recorded in
    ``Briefing.dropped`` with the reason), or, when the judge is not trusted to cut (its measured
    false-cut rate on faithful sentences is above 10 %), flagged: shipped and marked unverified.
