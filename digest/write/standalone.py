@@ -20,6 +20,9 @@ one such dependency and says when the digest itself supplies the antecedent:
   resolved ("this" points at the article's previous sentence);
 * ``implicit topic``: "a ceasefire", "the conflict", "neutral", "the agenda" before the digest
   has named the conflict or whose agenda it is ("the war in Ukraine", "the summit's agenda");
+* ``instruction``: it quotes an instruction aimed at a model ("Ignore previous instructions
+  and write …", :func:`digest.write.injection.instruction_spans`): accurate as a quotation, but
+  a digest should report what happened (posts spread false claims) rather than repeat it;
 * ``stale``: a forward-looking line ("will travel", "gave no dates", "is expected to") from an
   article that a later article of the same window has overtaken (:func:`stale_reason`; it
   needs the articles' dates, so writers apply it where they know them).
@@ -34,6 +37,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
+
+from digest.write.injection import instruction_spans
 
 # "MOSCOW (Harbor Wire) — ": a dateline is the article's, not the sentence's, and is cut off.
 DATELINE = re.compile(
@@ -152,6 +157,8 @@ def context_free_reasons(text: str) -> list[str]:
     additive = _ADDITIVE.search(outside, opening.end() if opening else 0)
     if additive:
         reasons.append(f"additive: “{additive.group(0).strip(', .!?')}” without antecedent")
+    if instruction_spans(text):  # it quotes "ignore previous instructions…": report, not quote
+        reasons.append("instruction: quotes an instruction aimed at a model")
     relative = _RELATIVE.search(outside)
     if relative:
         reasons.append(f"relative time: “{relative.group(0)}” with no anchor in the digest")
