@@ -357,8 +357,10 @@ def speed(judge_name: str, repeat: int = 2) -> dict:
     """Claims/s with three cited passages each: the sentence's own passage and two others.
 
     The sentences are copied from their passages, so the shipped judge settles them verbatim
-    (``claims_per_s``); ``model_claims_per_s`` sends the same claims through the wrapped model,
-    the cost of any sentence that is not a copy (``_batched``: through its ``judge_many``).
+    (``claims_per_s``); ``edited_claims_per_s`` is the shipped judge on the same sentences with
+    a negation added or dropped (no copies: the verbatim search, the role and fact checks and
+    the model all run); ``model_claims_per_s`` sends the copies through the wrapped model alone
+    (``_batched``: through its ``judge_many``).
     """
     from digest.app import build_judge
     from digest.config import Settings
@@ -381,9 +383,11 @@ def speed(judge_name: str, repeat: int = 2) -> dict:
         return round(repeat * len(items) / (time.perf_counter() - started), 1)
 
     many = getattr(model, "judge_many", None)
+    edited = [(_negation(c) or c, s) for c, s in items]  # not copies: every check runs
     return {
         "claims": len(items) * repeat,
         "claims_per_s": rate(lambda: [judge.judge(c, s) for c, s in items]),
+        "edited_claims_per_s": rate(lambda: [judge.judge(c, s) for c, s in edited]),
         "model_claims_per_s": rate(lambda: [model.judge(c, s) for c, s in items]),
         "model_claims_per_s_batched": rate(lambda: many(items)) if many is not None else None,
     }
