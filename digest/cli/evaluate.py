@@ -136,7 +136,7 @@ def check_cmd(
         if math.isnan(recall):
             why = report.metrics["citation_recall"].reason
             console.print(f"[red]FAIL[/] citation recall n/a, so not >= {threshold:.3f} "
-                          f"({escape(why.removeprefix('n/a: '))})")
+                          f"({escape(why)})")
             raise typer.Exit(1)
         if recall < threshold:
             console.print(f"[red]FAIL[/] citation recall {recall:.3f} < {threshold:.3f}")

@@ -61,7 +61,9 @@ class CitationRecall:
             reason = (f"{int(sum(scored))} of {len(scored)} checkable sentences supported by "
                       f"their citations" + (f"; {'; '.join(aside)}" if aside else ""))
         else:
-            reason = "n/a: no checkable sentence" + (f" ({', '.join(aside)})" if aside else "")
+            why = ([f"{uncited} uncited"] if uncited else []) + (
+                [f"{skipped} citing only unavailable sources"] if skipped else [])
+            reason = "no checkable sentence" + (f": {', '.join(why)}" if why else "")
         return MetricResult(name=self.name, value=value, reason=reason, verdicts=verdicts)
 
 

@@ -122,8 +122,7 @@ def test_seed_sources_are_unavailable_not_unsupported() -> None:
     assert math.isnan(report.metric("citation_recall"))
     uncited = sum(1 for s in report.sentences if s.verdict == "uncited")
     assert uncited and report.metrics["citation_recall"].reason == (
-        f"n/a: no checkable sentence ({uncited} uncited, {len(cited)} left out "
-        "(sources unavailable))")
+        f"no checkable sentence: {uncited} uncited, {len(cited)} citing only unavailable sources")
     assert report.judge is None
 
 
@@ -135,8 +134,8 @@ def test_fail_under_on_a_seed_says_recall_is_na_and_why() -> None:
     result = CliRunner().invoke(app, ["eval", str(SEED_000), "--fail-under", "0.5"])
     assert result.exit_code == 1
     said = " ".join(result.output.split())
-    assert "FAIL citation recall n/a, so not >= 0.500 (no checkable sentence (" in said
-    assert "uncited" in said and "left out (sources unavailable)" in said
+    assert "FAIL citation recall n/a, so not >= 0.500 (no checkable sentence: 7 uncited" in said
+    assert "citing only unavailable sources)" in said
     assert "0 of" not in said and "0.000" not in said  # never "0 of 7 checkable"
 
 
