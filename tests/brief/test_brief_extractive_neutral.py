@@ -70,7 +70,7 @@ def test_a_framing_difference_reaches_where_sources_differ(drafts) -> None:
     clauses = [d for d in drafts if d.section == "differences"]
     wording = [d for d in clauses if d.text.startswith("On the wording, some reports say “")]
     assert len(wording) == 1
-    pair = [wording[0]] + [d for d in clauses if d.group == wording[0].group and d is not wording[0]]
+    pair = [d for d in clauses if d.group == wording[0].group]
     quoted = " ".join(d.text for d in pair)
     assert LOADED.rstrip(".") in quoted and PLAIN.rstrip(".") in quoted
     assert {tuple(d.passage_ids) for d in pair} == {("P1",), ("P2",)}  # each side its own source
