@@ -65,7 +65,9 @@ def stand_alone(result: WriterResult, passages: list[Passage]) -> WriterResult:
     dropped = list(result.dropped)
     bad_groups: set[int] = set()
     checked = dangling_in_digest([d.text for d in result.drafts], surnames=surnames)
-    for draft, (_text, reasons) in zip(result.drafts, checked, strict=True):
+    for index, (draft, (_text, reasons)) in enumerate(zip(result.drafts, checked, strict=True)):
+        if index == 0 and draft.section == "summary":  # a lede opens "The harbour authority
+            reasons = [r for r in reasons if not r.startswith("definite:")]  # said …", fine
         stale = [r for pid in draft.passage_ids[:1]
                  if (r := stale_reason(unwrap(draft.text), published.get(pid), newest))]
         reasons = [*reasons, *stale]
@@ -107,15 +109,20 @@ def write_part(writer: Writer, passages: list[Passage], topic: str | None, *,
         return WriterResult(drafts=[]), None, passages
     contested = find_contested(passages, store.embedder, store.article_text, store.chunks_of)
     shown = passages
+    settled: WriterResult | None = None
     for attempt in range(REWRITES + 1):
         result = writer.write(shown, topic)
-        settled = settle_contested(stand_alone(result, passages), passages, contested)
+        again = settle_contested(stand_alone(result, passages), passages, contested)
+        if settled is not None and not again.drafts:
+            break  # the rewrite found nothing better: keep what the last pass shipped
+        settled = again
         removed = [d.text for d in settled.dropped[len(result.dropped):]]
         if not removed or writer.name != "extractive" or attempt == REWRITES:
             break
         logger.info("rewriting a section without %d sentence(s): %s", len(removed),
                     "; ".join(d.reason for d in settled.dropped[len(result.dropped):]))
         shown = _without(shown, removed)
+    assert settled is not None  # the loop runs at least once
     cited = passages + contested.extra
     return (*verify_result(settled, cited, verify, writer, topic), cited)
 
