@@ -22,6 +22,7 @@ from digest.errors import ConfigError
 from digest.ingest.readers import parse_date
 from digest.render.formats import Format, render, write_briefing
 from digest.render.output import check_target, is_stdout
+from digest.render.view import usage_line
 from digest.write.brief import build_briefing
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
@@ -104,10 +105,7 @@ def brief_cmd(
             for path in write_briefing(briefing, output, form):  # type: ignore[arg-type]
                 console.print(f"wrote {escape(str(path))}")
     if briefing.dropped:
-        console.print(f"[yellow]{len(briefing.dropped)} sentence(s) dropped[/] (see the JSON form)")
-    usage = briefing.usage
-    if usage.requests:
-        cost = (f", estimated ${usage.estimated_cost_usd:.4f}"
-                if usage.estimated_cost_usd is not None else "")
-        console.print(f"LLM usage: {usage.requests} request(s), {usage.prompt_tokens} prompt + "
-                      f"{usage.completion_tokens} completion tokens{cost}")
+        console.print(f"[yellow]{len(briefing.dropped)} sentence(s) left out[/] "
+                      "(each with its reason in the JSON form)")
+    if briefing.usage.requests:
+        console.print(usage_line(briefing.usage), markup=False)

@@ -15,7 +15,7 @@ import jinja2
 
 from digest.briefing import Briefing
 from digest.render.text import marker, md_escape
-from digest.render.view import FLAG, ClauseView, DigestView, UnitView, digest_view
+from digest.render.view import FLAG, ClauseView, DigestView, UnitView, digest_view, marked
 
 QUOTED = "Quoted from an article (not an instruction to the reader):"
 
@@ -30,11 +30,8 @@ def _env() -> jinja2.Environment:
 
 def clause_markdown(clause: ClauseView) -> str:
     """"text ⚠1 [2, 3]." — the flag next to the sentence, the marker before its final stop."""
-    text = md_escape(clause.text)
-    if clause.quoted:
-        text = f"*{QUOTED}* {text}"
-    flag = f" {FLAG}{clause.flag}" if clause.flag is not None else ""
-    return f"{text}{flag} {marker(clause.numbers)}{clause.stop}"
+    return marked(clause, md_escape(clause.text), marker(clause.numbers)[1:-1],
+                  lambda text: f"*{QUOTED}* {text}")
 
 
 def unit_markdown(unit: UnitView) -> str:

@@ -19,6 +19,7 @@ from digest.render.view import (
     ClauseView,
     UnitView,
     digest_view,
+    marked,
 )
 
 SECTION_MAX = 2900  # Slack rejects a section's text over 3000 characters
@@ -38,11 +39,7 @@ def _link(url: str, label: str) -> str:
 
 def _clause(clause: ClauseView) -> str:
     refs = ", ".join(_link(c.url, str(c.n)) if c.url else str(c.n) for c in clause.citations)
-    text = slack_text(clause.text)
-    if clause.quoted:
-        text = f"{QUOTED} “{text}”"
-    flag = f" {FLAG}{clause.flag}" if clause.flag is not None else ""
-    return f"{text}{flag} [{refs}]{clause.stop}"
+    return marked(clause, slack_text(clause.text), refs, lambda text: f"{QUOTED} “{text}”")
 
 
 def _unit(unit: UnitView) -> str:

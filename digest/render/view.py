@@ -21,10 +21,11 @@ itself (Markdown escaping, Jinja autoescape, Slack mrkdwn).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count, groupby
 
-from digest.briefing import Briefing, CitedSentence
+from digest.briefing import Briefing, CitedSentence, Usage
 from digest.render.text import SENTENCES_PER_PARAGRAPH, flat, header, sentence_units
 
 NO_NEWS = "No new coverage in this window."
@@ -156,18 +157,32 @@ def _quotes_instruction(text: str) -> bool:
     return bool(instruction_spans(text))
 
 
+def marked(clause: ClauseView, text: str, refs: str, quote: Callable[[str], str]) -> str:
+    """"text ⚠1 [refs]." in any format: ``text`` and ``refs`` already in the format's syntax,
+    ``quote`` labels a quoted instruction; the flag sits next to the sentence, the marker
+    before its final stop."""
+    if clause.quoted:
+        text = quote(text)
+    flag = f" {FLAG}{clause.flag}" if clause.flag is not None else ""
+    return f"{text}{flag} [{refs}]{clause.stop}"
+
+
+def usage_line(usage: Usage) -> str:
+    """"LLM usage: 2 request(s), 5898 prompt + 188 completion tokens, estimated $0.0010"."""
+    cost = (f", estimated ${usage.estimated_cost_usd:.4f}"
+            if usage.estimated_cost_usd is not None else "")
+    return (f"LLM usage: {usage.requests} request(s), {usage.prompt_tokens} prompt + "
+            f"{usage.completion_tokens} completion tokens{cost}")
+
+
 def _usage_lines(briefing: Briefing) -> list[str]:
     lines = []
     if briefing.dropped:
         lines.append(f"{len(briefing.dropped)} sentence(s) left out (citation problems, cut by "
                      "verification, or not standing on their own); the JSON form lists each "
                      "with its reason.")
-    usage = briefing.usage
-    if usage.requests:
-        cost = (f", estimated ${usage.estimated_cost_usd:.4f}"
-                if usage.estimated_cost_usd is not None else "")
-        lines.append(f"LLM usage: {usage.requests} request(s), {usage.prompt_tokens} prompt + "
-                     f"{usage.completion_tokens} completion tokens{cost}.")
+    if briefing.usage.requests:
+        lines.append(usage_line(briefing.usage) + ".")
     check = briefing.verification
     if check is not None and check.usage.requests:
         lines.append(f"LLM usage for verification (repair requests): {check.usage.requests} "
