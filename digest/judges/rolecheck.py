@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from digest.judges import text as tx
-from digest.judges.verbatim import normalise, normalised, strip_markers, verbatim_match
+from digest.judges.copies import normalise, normalised, strip_markers, verbatim_match
 
 _CAP = r"[A-Z][\w-]*(?:['’](?!s\b)[\w-]+)?"  # "O'Brien", not the "'s" of "Putin's"
 _NAME = re.compile(rf"(?:(?:Mr|Ms|Mrs|Dr)\. )?{_CAP}(?: {_CAP})*")
