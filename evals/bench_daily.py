@@ -114,7 +114,7 @@ def worker(root: Path) -> dict[str, Any]:
     wrap(daily, "group_stories", "clustering: group")
     wrap(daily, "write_sections", "writing")
     wrap(daily, "render_daily", "render")
-    wrap(daily, "_save", "save")
+    wrap(daily, "publish_day", "save")
     project = load_project(root / "digest.toml")
     start = time.perf_counter()
     store = build_store(Settings(store=project.store))
