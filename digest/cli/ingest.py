@@ -9,12 +9,12 @@ from typing import Annotated
 import typer
 from rich import box
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 from rich.text import Text
 
 from digest.app import Services
 from digest.cli.common import app, console, date_option, guard, load_settings, out, plain
+from digest.cli.progress import progress_bar
 from digest.errors import ConfigError
 from digest.ingest.pipeline import IngestReport, forget, ingest, reindex
 from digest.ingest.readers import expand
@@ -43,19 +43,10 @@ def ingest_cmd(
                               f"size {settings.chunk_size}")
         services = Services(settings)
         total = sum(1 for _ in expand(sources))
-        with Progress(
-            TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("{task.description}"), console=console, transient=True,
-            disable=total < 5 or json_output,
-        ) as progress:
-            task = progress.add_task("", total=total)
-
-            def advance(label: str) -> None:
-                progress.update(task, advance=1, description=escape(label[-50:]))
-
+        with progress_bar(console, "ingest", total, enabled=total >= 5 and not json_output) as bar:
             report = ingest(
                 sources, store=services.store, fetcher=services.fetcher, dry_run=dry_run,
-                on_source=advance, options=services.ingest_options,
+                on_source=bar.advance, options=services.ingest_options,
             )
         services.close()
         _print_report(report, json_output)
