@@ -137,6 +137,9 @@ def main() -> None:
     ap.add_argument("--commands", default=",".join(COMMANDS), help=f"subset of {COMMANDS}")
     ap.add_argument("--stages", action="store_true", help="also print the per-stage breakdown")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--corpus", type=Path, help="reuse this generated corpus (of --articles)")
+    ap.add_argument("--store", type=Path, help="reuse this store of the corpus for daily and "
+                    "brief (copied, never changed) instead of ingesting it first")
     ap.add_argument("--stages-worker", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.stages_worker:
@@ -153,14 +156,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
         root = Path(tmp)
         env["DIGEST_HOME"] = str(root / "home")
-        corpus = root / "corpus"
-        report["corpus"] = generate(args.articles, args.seed, corpus)
+        corpus = args.corpus or root / "corpus"
+        if args.corpus is None:
+            report["corpus"] = generate(args.articles, args.seed, corpus)
         out(f"{args.articles} articles in {corpus}; {os.cpu_count()} CPUs, load "
             f"{os.getloadavg()[0]:.1f}")
         store = root / "store-ingested"
+        if args.store is not None:
+            shutil.copytree(args.store, store)
         runs: dict[str, list[dict[str, Any]]] = {}
         # brief and daily need an ingested store: the first ingest run makes it
-        need_store = any(c in commands for c in ("daily", "brief"))
+        need_store = any(c in commands for c in ("daily", "brief")) and not store.exists()
         for i in range(args.repeat if "ingest" in commands else int(need_store)):
             target = root / f"store-{i}"
             run = child([*digest, "--store", str(target), "ingest", str(corpus)], env, root)
