@@ -119,7 +119,9 @@ def find_contested(passages: list[Passage], embedder: Embedder,
     ``chunks_of`` (``Store.chunks_of``) finds the chunk that lets such a sentence be quoted
     and cited (``Contested.extra``). ``Contested.differences`` keeps only quotable ones.
     """
-    claims = _claims(passages, text_of)
+    # Only a sentence naming a place, date or figure can take part in a disagreement: the
+    # others are not embedded at all (most of a whole article's sentences).
+    claims = [c for c in _claims(passages, text_of) if features(c.text)]
     if len(claims) < 2:
         return Contested([], {})
     vectors = embedder.embed([c.text for c in claims])
