@@ -369,11 +369,17 @@ class Services:
             llm.check_model()
 
     def close(self) -> None:
-        """Release HTTP clients built for this command (the store needs no closing)."""
+        """Release what this command built: HTTP clients, and the judges' model sessions (the
+        trained judge's ONNX session is large; the store needs no closing)."""
         if "http" in self.__dict__:
             self.http.close()
         if "fetcher" in self.__dict__:
             self.fetcher.close()
+        for judge in self._judges.values():
+            close = getattr(judge, "close", None)
+            if callable(close):
+                close()
+        self._judges.clear()
 
 
 # --- functions kept for library callers and tests (each a one-line use of Services) ---------------

@@ -65,3 +65,13 @@ def test_every_judge_settles_a_verbatim_sentence_without_its_model(tmp_path: Pat
         judgement = Services(settings).judge(name).judge(claim, [source])
         assert judgement.probability == 1.0
         assert source[judgement.start:judgement.end].startswith("the talks would resume")
+
+
+def test_close_frees_every_judge_it_built(tmp_path: Path) -> None:
+    services = Services(Settings(home=tmp_path))
+    judge = services.judge("trained")
+    judge.judge("Talks resumed in Beijing.", ["The ministers met in Moscow on Monday."])
+    assert judge.inner._encoder is not None  # loaded at first use
+    services.close()
+    assert judge.inner._encoder is None
+    assert services.judge("trained") is not judge  # a later use builds it afresh

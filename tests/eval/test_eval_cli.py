@@ -131,7 +131,7 @@ def test_eval_bench_dispatches_to_the_judge_bench(
         def to_table(self) -> str:
             return "bench table"
 
-    def fake_run_bench(path, *, judge, limit=None):
+    def fake_run_bench(path, *, judge, limit=None, progress=None):
         calls.append((Path(path).name, judge.name, limit))
         return Result()
 
