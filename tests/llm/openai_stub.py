@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from collections import deque
@@ -272,6 +273,11 @@ def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
+        def setup(self) -> None:
+            super().setup()
+            # as uvicorn does: without it, small streamed writes wait on delayed ACKs (~0.2 s)
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             models = stub.profile.models
             wait = stub._busy_until - time.monotonic()
@@ -314,10 +320,13 @@ def _handler_for(stub: OpenAIStub) -> type[BaseHTTPRequestHandler]:
             self._send(200, stub.completion(recorded, answer), answer.headers)
 
         def _stream(self, done: dict[str, Any], answer: Reply, recorded: Recorded) -> None:
-            """Server-sent events as OpenAI streams them: one chunk per ~4 characters (a
-            "token"), a finish chunk, a usage chunk when asked for, then ``[DONE]``."""
+            """Server-sent events as OpenAI streams them: content chunks (~4 characters, a
+            "token", when the reply sets ``token_delay``; else 256 characters, since the client
+            spends milliseconds per chunk), a finish chunk, a usage chunk when asked for, then
+            ``[DONE]``."""
             content = done["choices"][0]["message"]["content"]
-            tokens = [content[i:i + 4] for i in range(0, len(content), 4)]
+            size = 4 if answer.token_delay else 256
+            tokens = [content[i:i + size] for i in range(0, len(content), size)]
             base = {"id": done["id"], "object": "chat.completion.chunk",
                     "created": done["created"], "model": done["model"]}
 
