@@ -195,7 +195,7 @@ def digest_view(briefing: Briefing, *, had_articles: bool | None = None) -> Dige
     """The view of ``briefing`` (``had_articles``: the window had articles, for the empty text)."""
     chunks = {p.chunk.id: p.chunk.text for p in briefing.passages}
     articles = {s.n: s.article for s in briefing.sources}
-    links = {n: a.url for n, a in articles.items()
+    links = {n: a.url or "" for n, a in articles.items()
              if (a.url or "").startswith(("http://", "https://"))}
     ids = count(1)
     flags: list[FlagView] = []

@@ -186,7 +186,7 @@ def _shown(kept: list[DraftSentence], passages: list[Passage], contested: Contes
     """Up to SHOWN differences whose two sides stand where they land."""
     surnames = full_names(p.chunk.text for p in passages)
     earlier = " ".join(d.text for d in kept)
-    shown = []
+    shown: list[tuple[str, Claim, Claim]] = []
     for label, first, second in contested.differences:
         if len(shown) == SHOWN:
             break
