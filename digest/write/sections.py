@@ -77,7 +77,10 @@ def stand_alone(result: WriterResult, passages: list[Passage]) -> WriterResult:
                 bad_groups.add(draft.group)
         else:
             kept.append(draft)
-    kept = [d for d in kept if d.group is None or d.group not in bad_groups]
+    orphans = [d for d in kept if d.group is not None and d.group in bad_groups]
+    dropped += [Dropped(text=d.text, reason="another clause of the same sentence was left out")
+                for d in orphans]  # "others say …" alone would misstate the disagreement
+    kept = [d for d in kept if d not in orphans]
     return result.model_copy(update={"drafts": kept, "dropped": dropped})
 
 
@@ -97,7 +100,7 @@ def _without(passages: list[Passage], texts: list[str]) -> list[Passage]:
 def write_part(writer: Writer, passages: list[Passage], topic: str | None, *,
                store: Store, verify: VerifyOptions | None
                ) -> tuple[WriterResult, Verification | None, list[Passage]]:
-    """One section through write -> settle -> stand alone -> verify (the steps above).
+    """One section through write -> stand alone -> settle -> verify (the steps above).
 
     The extractive writer costs nothing to run again, so when settling or the self-containment
     rules take sentences out, it writes the section again without them (up to ``REWRITES``
