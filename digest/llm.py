@@ -333,7 +333,7 @@ class LLM:
         except openai.APITimeoutError as exc:
             raise LLMError(
                 f"{what} ({self.model} at {self.where}): no complete answer within "
-                f"{self.request_timeout or 0:.0f} s ({count} tokens streamed); the request was "
+                f"{self.request_timeout or 0:g} s ({count} tokens streamed); the request was "
                 f"closed, so the server stopped generating; {_hint(exc)}") from exc
         finally:
             chunks.close()  # closes the HTTP response: the server sees the client go
