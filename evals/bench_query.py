@@ -176,13 +176,15 @@ def build(store: Any, path: Path, n_articles: int, seed: int, batch: int) -> dic
     centres = np.asarray(log["centres"], dtype=np.float32)
     have = store._articles.count()
     if have < n_articles:
-        out(f"building: {have:,} articles there, adding {n_articles - have:,} in batches of {batch}")
+        out(f"building: {have:,} articles there, adding {n_articles - have:,} in batches of "
+            f"{batch}")
     started = time.perf_counter()
     for b in range(have, n_articles, batch):
         t0 = time.perf_counter()
-        write_batch(store, [synthetic_write(i, seed, centres) for i in range(b, min(b + batch, n_articles))])
+        last = min(b + batch, n_articles)
+        write_batch(store, [synthetic_write(i, seed, centres) for i in range(b, last)])
         log["seconds"] += time.perf_counter() - t0
-        log.update(articles=min(b + batch, n_articles), chunks=store._chunks.count())
+        log.update(articles=last, chunks=store._chunks.count())
         log_file.write_text(json.dumps(log))  # the checkpoint: what is there and what it cost
         if (b // batch) % 10 == 0:
             rate = (log["articles"] - have) * PER_ARTICLE / (time.perf_counter() - started)
@@ -231,7 +233,7 @@ def start_server(path: Path) -> tuple[subprocess.Popen[bytes], str]:
             return proc, f"http://127.0.0.1:{port}"
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit(f"chroma run exited {proc.returncode}")
+                raise SystemExit(f"chroma run exited {proc.returncode}") from None
             time.sleep(0.5)
     proc.kill()
     raise SystemExit("chroma run did not start in 600 s")
@@ -262,7 +264,8 @@ def run_modes(store: Any, modes: list[str], args: argparse.Namespace, n_articles
     include = ["documents", "metadatas", "distances"]
     fns: dict[str, Callable[[np.ndarray], int]] = {
         "store": lambda v: len(store.query_vector(v, k=args.k)),
-        "store+filter": lambda v: len(store.query_vector(v, k=args.k, where=windows[next(turn) % n])),
+        "store+filter": lambda v: len(
+            store.query_vector(v, k=args.k, where=windows[next(turn) % n])),
         "store+dates": lambda v: len(store.query_vector(v, k=args.k, where=dates[next(turn) % n])),
         "raw": lambda v: len(store._chunks.query(query_embeddings=[v], n_results=args.k,
                                                  include=include)["ids"][0]),
@@ -346,7 +349,8 @@ def main() -> None:
         for mode in modes:
             m = report["modes"][mode]
             flag = "  OK" if m["p95"] <= 50 else "  OVER 50 ms"
-            out(f"{mode:14s} {m['p50']:8.2f} {m['p95']:8.2f} {m['p99']:8.2f} {m['hits']:5.1f}{flag}")
+            out(f"{mode:14s} {m['p50']:8.2f} {m['p95']:8.2f} {m['p99']:8.2f} "
+                f"{m['hits']:5.1f}{flag}")
         out(f"peak RSS of this process {report['peak_rss_mib']} MiB")
         if args.json:
             args.json.write_text(json.dumps(report, indent=2))
