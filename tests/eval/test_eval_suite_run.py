@@ -71,7 +71,10 @@ def suite_file(tmp_path: Path) -> Path:
     path = tmp_path / "suite.toml"
     path.write_text(
         'name = "test"\nbaseline = "extractive"\ncache_dir = "cache"\noutput_dir = "out"\n'
+        # A topic: all of a cluster's passages in one prompt (without one, each story is its
+        # own section and a one-passage section leaves a writer nothing to mis-cite)
         '[[corpora]]\nname = "news"\nclusters = "clusters.jsonl"\n'
+        'topic = "Tallin port strike and the Skopje bridge over the Vardar"\n'
         '[[variants]]\nname = "extractive"\nwriter = "extractive"\nk = 6\n'
         '[[variants]]\nname = "llm"\nwriter = "llm"\nmodel = "stub-model"\nk = 6\n'
         '[[variants]]\nname = "llm-planted"\nwriter = "llm"\nmodel = "stub-model"\nk = 6\n'
