@@ -3,7 +3,9 @@
 Every row runs real ``digest`` commands in fresh processes under ``/usr/bin/time -v`` with a
 fresh ``DIGEST_HOME`` and prints the wall time and peak resident memory (the largest over the
 row's commands), the exit code of the hostile command, and whether the expected behaviour was
-seen (``ok``: good inputs kept, one-line error, no traceback, the case's own check).
+seen (``ok``: good inputs kept, one-line error, no traceback, the case's own check, and the
+limits: under 700 MB, and the bad input's own time -- an ingest row's seconds less the
+good-only row's -- within 60 s, or within the configured deadline for a deadline case).
 
 * ingest rows (issue 13, and issue 24 items 6, 8, 12): ``digest ingest BAD GOOD1..GOOD10``;
   "good" counts the ten good articles stored, "bad" whether the hostile article itself landed;
@@ -44,6 +46,7 @@ ALIAS_BOMB = "\n".join(
 )
 PROSE = "The minister said the port would reopen next week after repairs to the quay. "
 LIMIT_S, LIMIT_MB = 60.0, 700.0
+ROW_LIMIT_S = {"slow-header-url": 65.0}  # the 60 s per-URL fetch deadline, plus the start
 DEADLINE = 5  # seconds: the delivery deadline the item-9 row configures
 NOW = "2026-05-20T22:00:00+00:00"
 TOPIC = "minister port summit council treaty"  # words of tests/ingest's generated_body
@@ -241,7 +244,9 @@ def s_markdown_report(folder: Path, _: int) -> Row:
                     "(1)\\) [1].\n\n## Sources\n\n1. Arrival\n")
     run = digest("eval", str(page), "--sources", str(sources), "--format", "md", "--judge",
                  "lexical", env=_env(folder / "home"))
-    links = [c for t in MarkdownIt("commonmark").enable("table").parse(run.stdout)
+    parser = MarkdownIt("commonmark").enable("table")
+    parser.validateLink = lambda _url: True  # not every renderer refuses javascript: links
+    links = [c for t in parser.parse(run.stdout)
              for c in (t.children or []) if c.type in ("link_open", "image")]
     return Row("24.3", [run], run.code, run.code == 0 and not links and _clean(run),
                f"{len(links)} live link(s)")
@@ -516,18 +521,22 @@ def main() -> None:
     if args.list:
         out("\n".join([*INGEST, *SCENARIOS]))
         return
-    out(f"{'row':34} {'item':>5} {'seconds':>8} {'peak MB':>8} {'exit':>4} {'ok':>3}  note")
-    failed = 0
+    out(f"{'row':34} {'item':>5} {'seconds':>8} {'bad s':>6} {'peak MB':>8} {'exit':>4} "
+        f"{'ok':>3}  note")
+    failed, baseline = 0, 0.0
     for name in names:
         with tempfile.TemporaryDirectory() as tmp:
             row = (_ingest_row(name, Path(tmp)) if name in INGEST
                    else SCENARIOS[name](Path(tmp), args.rounds))
         seconds = max((r.seconds for r in row.runs), default=0.0)
+        baseline = seconds if name == "good-only" else baseline
+        own = seconds - baseline if name in INGEST else seconds  # the bad input's own time
         peak = max((r.peak_kb for r in row.runs), default=0) / 1024
-        within = peak < LIMIT_MB and (seconds <= LIMIT_S or name.startswith("i24-9"))
+        within = peak < LIMIT_MB and (own <= ROW_LIMIT_S.get(name, LIMIT_S)
+                                      or name.startswith("i24-9"))  # judged by its deadline
         good = row.ok and within
         failed += not good
-        out(f"{name:34} {row.item:>5} {seconds:8.1f} {peak:8.0f} {row.code:>4} "
+        out(f"{name:34} {row.item:>5} {seconds:8.1f} {own:6.1f} {peak:8.0f} {row.code:>4} "
             f"{'yes' if good else 'NO':>3}  {row.note}")
     if failed:
         sys.exit(1)

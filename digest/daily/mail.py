@@ -119,16 +119,9 @@ class _WatchedSMTP(smtplib.SMTP):
         return sock
 
 
-class _WatchedSMTPSSL(smtplib.SMTP_SSL):
+class _WatchedSMTPSSL(_WatchedSMTP, smtplib.SMTP_SSL):
     """Implicit TLS: the raw socket is watched before the handshake, which can trickle too."""
 
-    def __init__(self, watchdog: Watchdog, **kwargs: Any) -> None:
-        self._watchdog = watchdog
-        super().__init__(**kwargs)
-
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        self._host = host  # set by __init__ only when it connects; TLS checks this name
-        sock = socket.create_connection((host, port), min(timeout, self._watchdog.left()),
-                                        self.source_address)
-        self._watchdog.watch(sock)
-        return self.context.wrap_socket(sock, server_hostname=self._host)
+        return self.context.wrap_socket(_WatchedSMTP._get_socket(self, host, port, timeout),
+                                        server_hostname=host)
