@@ -188,3 +188,20 @@ def test_folder_and_store_inputs_are_fingerprinted_by_content(tmp_path: Path, st
     (folder / "a.md").write_text("---\ntitle: A\n---\nThe port closed on Monday.\n",
                                  encoding="utf-8")
     assert inputs()[0].fingerprint != before["f"]
+
+
+def test_the_cache_key_follows_the_code_that_made_the_result(monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """A changed writer, judge or neutrality rule must not read an old cached figure."""
+    from digest.evaluate.suite import runner as suite_runner
+    from digest.evaluate.suite.config import Variant
+    from digest.evaluate.suite.inputs import EvalInput
+
+    inp = EvalInput(id="c/1", corpus="c", topic=None, reference=None, fingerprint="f",
+                    open_store=lambda: None, source_texts=lambda _s: [])  # type: ignore[arg-type]
+    variant = Variant(name="v")
+    before = suite_runner.result_key(inp, variant, "embedded", None)
+    assert suite_runner.result_key(inp, variant.model_copy(update={"name": "w"}), "embedded",
+                                   None) == before  # the name is not content
+    monkeypatch.setattr(suite_runner, "code_version", lambda: "another-version")
+    assert suite_runner.result_key(inp, variant, "embedded", None) != before

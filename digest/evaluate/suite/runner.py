@@ -13,6 +13,7 @@ the real ones from :mod:`digest.app`; tests pass a stub-backed LLM writer and a 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -40,7 +41,28 @@ from digest.write.writer import Writer
 
 logger = logging.getLogger(__name__)
 
-SCHEMA = 1  # bump when a cached result's meaning changes
+SCHEMA = 2  # bump when a cached result's meaning changes
+
+# The code whose behaviour a cached result records: writing, verification, judging, scoring.
+_CODE = ("write", "judges", "evaluate", "sentences.py", "embed.py", "store.py", "briefing.py")
+
+
+@functools.cache
+def code_version() -> str:
+    """sha256 over the source of every module that shapes a result (and the judges' model
+    files), so a changed writer, judge or neutrality rule never reads an old cached figure."""
+    package = Path(__file__).resolve().parents[2]
+    digest = hashlib.sha256()
+    for name in _CODE:
+        root = package / name
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file() and path.suffix in (".py", ".onnx", ".json", ".j2"):
+                digest.update(str(path.relative_to(package)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 NAN = float("nan")
 
 
@@ -55,7 +77,7 @@ def result_key(inp: EvalInput, variant: Variant, judge: str, model: str | None,
     parts = {
         "schema": SCHEMA, "input": inp.fingerprint, "writer": variant.writer,
         "model": model if variant.writer == "llm" else None, "prompts": prompts or {},
-        "k": variant.k, "verify": variant.verify, "judge": judge,
+        "k": variant.k, "verify": variant.verify, "judge": judge, "code": code_version(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -202,7 +224,8 @@ class SuiteRunner:
 
     def input_info(self, inp: EvalInput) -> InputInfo:
         """Neutrality of the input's sources and reference (cached like results)."""
-        path = self.suite.cache_dir / f"input-{SCHEMA}-{inp.fingerprint[:32]}.json"
+        path = (self.suite.cache_dir
+                / f"input-{SCHEMA}-{code_version()}-{inp.fingerprint[:32]}.json")
         try:
             return InputInfo.model_validate_json(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
