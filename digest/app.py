@@ -345,7 +345,8 @@ class Services:
 
         return limit_inputs(expand_corpora(
             suite.corpora, open_store=lambda name: self.store_at(suite.cache_dir / "chroma", name),
-            user_store=lambda: self.store, work=suite.cache_dir), limit)
+            user_store=lambda: self.store, work=suite.cache_dir, options=self.ingest_options),
+            limit)
 
     def suite_runner(self, suite: Suite, *, now: datetime,
                      on_result: Callable[[InputResult], None]) -> SuiteRunner:

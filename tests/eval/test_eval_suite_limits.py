@@ -109,3 +109,21 @@ def test_variants_differing_only_in_name_report_their_own_name(tmp_path: Path, e
     assert {r.variant for r in second.results} == {"beta"}
     assert first.variants[0].metrics["citation_recall"] == second.variants[0].metrics[
         "citation_recall"]
+
+
+def test_suite_corpora_are_read_with_the_configured_limits(tmp_path: Path) -> None:
+    """DIGEST_LIMITS__MAX_FILE_BYTES reaches a suite's clusters file through Services."""
+    from digest.app import Services
+    from digest.limits import Limits
+
+    line = json.dumps({"id": "c1", "articles": [{"title": "t", "text": "x" * 5000}]})
+    (tmp_path / "clusters.jsonl").write_text(line + "\n", encoding="utf-8")
+    (tmp_path / "suite.toml").write_text(
+        'name = "s"\ncache_dir = "cache"\noutput_dir = "out"\n'
+        '[[corpora]]\nname = "c"\nclusters = "clusters.jsonl"\n'
+        '[[variants]]\nname = "x"\n', encoding="utf-8")
+    suite = load_suite(tmp_path / "suite.toml")
+    small = Settings(home=tmp_path / "h", limits=Limits(max_file_bytes=1000))
+    with pytest.raises(ConfigError, match="1,000-byte limit"):
+        Services(small).suite_inputs(suite)
+    assert len(Services(Settings(home=tmp_path / "h")).suite_inputs(suite)) == 1

@@ -22,7 +22,7 @@ import yaml  # type: ignore[import-untyped]  # no stubs installed; PyYAML comes 
 
 from digest.errors import ConfigError
 from digest.evaluate.suite.config import CorpusSpec
-from digest.ingest.pipeline import ingest
+from digest.ingest.pipeline import IngestOptions, ingest
 from digest.limits import Limits
 from digest.store import Store
 
@@ -51,10 +51,11 @@ def _sha(parts: list[str]) -> str:
     return digest.hexdigest()
 
 
-def _ingested(open_store: OpenStore, name: str, folder: Path) -> Callable[[], Store]:
+def _ingested(open_store: OpenStore, name: str, folder: Path, options: IngestOptions
+              ) -> Callable[[], Store]:
     def build() -> Store:
         store = open_store(name)
-        report = ingest([str(folder)], store=store, fetcher=None)
+        report = ingest([str(folder)], store=store, fetcher=None, options=options)
         if not store.articles():
             raise ConfigError(f"corpus folder {folder}: nothing could be ingested ({report})")
         return store
@@ -68,28 +69,34 @@ def _stored_texts(store: Store | None) -> list[str]:
     return [text for a in store.articles() if (text := store.article_text(a.id))]
 
 
-def _folder_input(spec: CorpusSpec, open_store: OpenStore) -> EvalInput:
+def _folder_input(spec: CorpusSpec, open_store: OpenStore, options: IngestOptions) -> EvalInput:
     folder = spec.folder
     assert folder is not None
     if not folder.is_dir():
         raise ConfigError(f"corpus {spec.name!r}: no such folder {folder}")
     files = sorted(p for p in folder.rglob("*") if p.is_file())
-    fingerprint = _sha([spec.topic or ""] + [f"{p.relative_to(folder)}:{_file_sha(p)}"
+    limit = _max_bytes(options)
+    fingerprint = _sha([spec.topic or ""] + [f"{p.relative_to(folder)}:{_file_sha(p, limit)}"
                                              for p in files])
     return EvalInput(
         id=spec.name, corpus=spec.name, topic=spec.topic, reference=None,
         fingerprint=fingerprint,
-        open_store=_ingested(open_store, f"eval_{fingerprint[:20]}", folder),
+        open_store=_ingested(open_store, f"eval_{fingerprint[:20]}", folder, options),
         source_texts=_stored_texts,
     )
 
 
-def _file_sha(path: Path) -> str:
+def _max_bytes(options: IngestOptions) -> int:
+    """The per-file ingest limit the run was configured with (``DIGEST_LIMITS__*``)."""
+    return (options.limits or Limits()).max_file_bytes
+
+
+def _file_sha(path: Path, limit: int) -> str:
     """A file's sha256, streamed; one over the ingest size limit is keyed by its size only
     (ingest refuses it anyway), so a 50 GB file in a corpus folder is never read."""
     try:
         size = path.stat().st_size
-        if size > Limits().max_file_bytes:
+        if size > limit:
             return f"size:{size}"
         with path.open("rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -97,13 +104,12 @@ def _file_sha(path: Path) -> str:
         return f"unreadable:{exc.errno}"
 
 
-def _cluster_lines(spec: CorpusSpec, path: Path) -> Iterator[tuple[int, str]]:
+def _cluster_lines(spec: CorpusSpec, path: Path, limit: int) -> Iterator[tuple[int, str]]:
     """The clusters file's lines, read with the ingest limits (issue 24: ``/dev/zero``).
 
     Only a regular file is read, line by line, and a line longer than the per-file ingest
     limit is refused, so memory is bounded by one line whatever the file is.
     """
-    limit = Limits().max_file_bytes
     try:
         if not path.is_file():
             raise ConfigError(f"corpus {spec.name!r}: {path} is not a regular file")
@@ -130,11 +136,12 @@ def _write_cluster(folder: Path, articles: list[dict[str, str]]) -> None:
         (folder / f"{i}.md").write_text(body + str(article["text"]) + "\n", encoding="utf-8")
 
 
-def _cluster_inputs(spec: CorpusSpec, open_store: OpenStore, work: Path) -> list[EvalInput]:
+def _cluster_inputs(spec: CorpusSpec, open_store: OpenStore, work: Path,
+                    options: IngestOptions) -> list[EvalInput]:
     path = spec.clusters
     assert path is not None
     inputs: list[EvalInput] = []
-    for number, line in _cluster_lines(spec, path):
+    for number, line in _cluster_lines(spec, path, _max_bytes(options)):
         if spec.limit is not None and len(inputs) >= spec.limit:
             break
         if not line.strip():
@@ -155,7 +162,7 @@ def _cluster_inputs(spec: CorpusSpec, open_store: OpenStore, work: Path) -> list
         def build(folder: Path = folder, articles: list[dict[str, str]] = articles,
                   name: str = f"eval_{fingerprint[:20]}") -> Store:
             _write_cluster(folder, articles)
-            return _ingested(open_store, name, folder)()
+            return _ingested(open_store, name, folder, options)()
 
         inputs.append(EvalInput(
             id=f"{spec.name}/{cluster_id}", corpus=spec.name, topic=spec.topic,
@@ -181,14 +188,17 @@ def expand_corpora(
     open_store: OpenStore,
     user_store: Callable[[], Store],
     work: Path,
+    options: IngestOptions | None = None,
 ) -> list[EvalInput]:
-    """Every input of every corpus, in suite order."""
+    """Every input of every corpus, in suite order; corpora are read and ingested with
+    ``options`` (the run's chunking and input limits; defaults when None)."""
+    options = options or IngestOptions()
     inputs: list[EvalInput] = []
     for spec in corpora:
         if spec.folder is not None:
-            inputs.append(_folder_input(spec, open_store))
+            inputs.append(_folder_input(spec, open_store, options))
         elif spec.clusters is not None:
-            inputs += _cluster_inputs(spec, open_store, work)
+            inputs += _cluster_inputs(spec, open_store, work, options)
         else:
             inputs.append(_store_input(spec, user_store))
     return inputs
