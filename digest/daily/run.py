@@ -49,6 +49,7 @@ from digest.judges.cache import CachedJudge
 from digest.models import StoredArticle
 from digest.prompts import prompt_versions
 from digest.render.daily import render_daily
+from digest.render.text import reader_verification
 from digest.store import Store, date_where
 from digest.write.sections import write_sections
 from digest.write.stories import Story, group_stories, merge_same_event, select_stories
@@ -216,7 +217,7 @@ def _work(
     return DailyResult(
         record.model_copy(update={
             "outcome": "written" if articles else "no-news",
-            "sentences": len(briefing.sentences), "verification": briefing.verification,
+            "sentences": len(briefing.sentences), "verification": reader_verification(briefing),
             "prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
             "files": {p.name: hashlib.sha256(files[p]).hexdigest() for p in written},
         }),

@@ -11,7 +11,13 @@ import re
 from itertools import groupby
 from typing import Any
 
-from digest.briefing import WRITER_LABELS, Briefing, CitedSentence, describe_window
+from digest.briefing import (
+    WRITER_LABELS,
+    Briefing,
+    CitedSentence,
+    Verification,
+    describe_window,
+)
 
 SENTENCES_PER_PARAGRAPH = 3
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -79,28 +85,39 @@ def reader_units(briefing: Briefing) -> list[list[CitedSentence]]:
     return units
 
 
+def reader_verification(briefing: Briefing) -> Verification | None:
+    """The verify stage's summary with its counts per sentence as the reader sees them (a
+    "some … others …" sentence of two clauses is one sentence, supported when both clauses
+    are, unverified when either is). The header and ``digest runs`` both show these counts."""
+    v = briefing.verification
+    if v is None:
+        return None
+    units = reader_units(briefing)
+
+    def statuses(unit: list[CitedSentence]) -> set[str]:
+        return {s.check.status if s.check is not None else "unchecked" for s in unit}
+
+    shipped = [statuses(u) for u in units]
+    return v.model_copy(update={
+        "checked": len(units) + v.cut,
+        "supported": sum(1 for s in shipped if s == {"supported"}),
+        "repaired": sum(1 for s in shipped if "repaired" in s and s <= {"supported", "repaired"}),
+        "flagged": sum(1 for s in shipped if "flagged" in s)})
+
+
 def verification_line(briefing: Briefing) -> str:
     """"verified: 11 of 11 sentences supported by their cited passages (judge: trained)".
 
     Counted per sentence as the reader sees it: a "some … others …" sentence of two clauses
     is one sentence, supported when both clauses are, unverified when either is.
     """
-    v = briefing.verification
+    v = reader_verification(briefing)
     if v is None:
         return "not verified"
-    units = reader_units(briefing)
-
-    def status(unit: list[CitedSentence], wanted: str) -> bool:
-        return any(s.check is not None and s.check.status == wanted for s in unit)
-
-    supported = sum(1 for u in units if all(
-        s.check is not None and s.check.status in ("supported", "repaired") for s in u))
-    repaired = sum(1 for u in units if status(u, "repaired"))
-    flagged = sum(1 for u in units if status(u, "flagged"))
-    line = (f"verified: {supported} of {len(units)} sentences supported by their "
-            f"cited passages (judge: {v.judge})")
-    extras = [f"{repaired} repaired" if repaired else "",
-              f"{flagged} unverified (marked ⚠)" if flagged else "",
+    line = (f"verified: {v.supported + v.repaired} of {v.checked - v.cut} sentences supported "
+            f"by their cited passages (judge: {v.judge})")
+    extras = [f"{v.repaired} repaired" if v.repaired else "",
+              f"{v.flagged} unverified (marked ⚠)" if v.flagged else "",
               f"{v.cut} cut" if v.cut else ""]
     extras = [e for e in extras if e]
     return line + (f"; {', '.join(extras)}" if extras else "")

@@ -188,3 +188,22 @@ def test_a_quoted_instruction_reads_as_a_quotation_in_every_format() -> None:
                          r"“?One post read in full", plain), name
         assert plain.count("Quoted from an article") == 1, name  # only that sentence
     assert "<q>One post read in full" in texts["email"]
+
+
+def test_the_header_and_digest_runs_count_the_same_sentences() -> None:
+    """A "some … others …" pair of clauses is one sentence to the reader: the header, and the
+    run record `digest runs` prints, both count 6 sentences here (7 clauses), 1 unverified."""
+    from digest.cli.daily import _run_line
+    from digest.daily.runs import RunRecord
+    from digest.render.text import reader_verification, verification_line
+
+    briefing = sample_briefing()
+    counted = reader_verification(briefing)
+    assert counted is not None
+    assert (counted.checked, counted.supported, counted.flagged) == (6, 5, 1)
+    assert "verified: 5 of 6 sentences" in verification_line(briefing)
+    when = datetime(2026, 5, 21, tzinfo=UTC)
+    record = RunRecord(run_id="r", event="end", started_at=when, digest_date=when.date(),
+                       window_start=when, window_end=when, outcome="written", writer="extractive",
+                       verification=counted)
+    assert "verified 5/6" in _run_line(record)
