@@ -12,6 +12,7 @@ module below this one calls back into it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
@@ -170,10 +171,13 @@ def build_chat_model(settings: Settings, model: str | None = None) -> ChatOpenAI
 
 def build_llm(settings: Settings, model: str | None = None) -> LLM:
     """The chat model wrapped in the run's policy (retries, budgets, output mode, concurrency)."""
-    from digest.llm import LLM
+    from digest.llm import LLM, tty_progress
 
     return LLM(build_chat_model(settings, model), total_timeout=settings.llm_total_timeout,
-               concurrency=settings.llm_concurrency, output_mode=settings.llm_output_mode)
+               concurrency=settings.llm_concurrency, output_mode=settings.llm_output_mode,
+               # tokens so far and seconds while a local model writes, on a terminal only
+               progress=tty_progress(sys.stderr),
+               context_tokens=settings.llm_context_tokens)
 
 
 # --- judges: one factory table ------------------------------------------------------------------

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     llm_total_timeout: float = Field(
         default=1800.0, description="seconds for all LLM requests of one writer/judge in a run")
     llm_concurrency: int = Field(default=4, ge=1, description="parallel requests (judges)")
+    llm_context_tokens: int | None = Field(
+        default=None, ge=512, description="the model's context window in tokens; when set, the "
+        "writer leaves out its lowest-ranked passages that would not fit (small local models)")
     llm_output_mode: Literal["auto", "json_schema", "json_object", "instruction"] = Field(
         default="auto", description="auto: json_schema, falling back as the server requires")
 

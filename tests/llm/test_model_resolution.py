@@ -69,3 +69,20 @@ def test_a_bogus_model_is_refused_before_any_writing_even_when_the_server_is_bus
     assert "qwen2.5:0.5b" in result.output and "not served" in result.output
     assert server.requests == []  # no completion was ever requested
     assert not out.exists() and not out.with_suffix(".json").exists()
+
+
+def test_a_small_context_window_shows_the_writer_fewer_passages(
+    server: OpenAIStub, corpus_store_path: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DIGEST_LLM_CONTEXT_TOKENS reaches the writer through the composition root."""
+    def shown() -> int:
+        writer = [r for r in server.requests if "<source>" not in r.text()]
+        return len(re.findall(r'<passage id="P\d+">', writer[-1].text()))
+
+    args = ("--model", "llama3.1:8b", "--no-verify", "-k", "8")
+    assert _brief(corpus_store_path, tmp_path / "a.md", *args).exit_code == 0
+    full = shown()
+    monkeypatch.setenv("DIGEST_LLM_CONTEXT_TOKENS", "1200")
+    assert _brief(corpus_store_path, tmp_path / "b.md", *args).exit_code == 0
+    assert 1 <= shown() < full
