@@ -62,6 +62,19 @@ def preset(kind: str, model: str | None) -> Preset:
     raise LLMError(f"unknown LLM judge preset {kind!r}: use 'llm' or 'minicheck'")
 
 
+def preset_prompts(kind: str) -> dict[str, str]:
+    """The templates an LLM judge of ``kind`` renders, by sha256, without building it (no model
+    or server needed): what :attr:`LLMJudge.prompts` will hold."""
+    config = preset(kind, "any-model")
+    names = [config.prompt, *([config.system] if config.system else []),
+             *(["judge_decompose"] if config.decompose else [])]
+    return {name: load_prompt(name, _VARIABLES.get(name, set())).sha256 for name in names}
+
+
+_VARIABLES = {"judge_yesno": {"document", "claim"}, "judge_minicheck": {"document", "claim"},
+              "judge_decompose": {"claim"}}
+
+
 def yes_probability(top: list[tuple[str, float]]) -> float | None:
     """P(Yes) normalised over Yes/No from (token, logprob) alternatives; None if neither shows."""
     yes = no = 0.0

@@ -118,6 +118,12 @@ def load_writer_prompts(directory: Path | None = None) -> WriterPrompts:
     )
 
 
+def writer_prompt_versions(directory: Path | None = None) -> dict[str, str]:
+    """Every template the LLM writer renders (writing and repair), by sha256, without building
+    a writer: a cached suite result is looked up by these even when no LLM is configured."""
+    return {**prompt_versions(directory), **fix_prompt_versions(directory)}
+
+
 def prompt_versions(directory: Path | None = None) -> dict[str, str]:
     """Template name -> sha256 of the prompts this writer uses, for run records."""
     return load_writer_prompts(directory).versions
@@ -265,7 +271,7 @@ class LLMWriter:
         self.llm = llm
         self.model = model or llm.model
         self.prompts_dir = prompts_dir
-        self.prompts = {**prompt_versions(prompts_dir), **fix_prompt_versions(prompts_dir)}
+        self.prompts = writer_prompt_versions(prompts_dir)
 
     def write(self, passages: list[Passage], topic: str | None) -> WriterResult:
         return write_llm(passages, topic=topic, llm=self.llm, prompts_dir=self.prompts_dir)

@@ -31,6 +31,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, object
     suite.write_text(
         'name = "cli"\nbaseline = "llm"\n[[corpora]]\nname = "news"\n'
         'clusters = "clusters.jsonl"\n'
+        # a topic: a cluster's passages in one prompt, so the planted prompt can mis-cite
+        'topic = "Tallin port strike and the Skopje bridge over the Vardar"\n'
         '[[variants]]\nname = "llm"\nwriter = "llm"\nk = 6\n'
         '[[variants]]\nname = "llm-planted"\nwriter = "llm"\nk = 6\nprompts = "planted"\n',
         encoding="utf-8")

@@ -33,7 +33,6 @@ from digest.evaluate.suite.config import Suite, Variant
 from digest.evaluate.suite.inputs import EvalInput
 from digest.evaluate.suite.models import DrillEvidence, DrillSentence, InputInfo, InputResult
 from digest.judges.base import Judge
-from digest.prompts import prompt_versions
 from digest.sentences import split_sentences
 from digest.write.brief import build_briefing
 from digest.write.verify import VerifyOptions
@@ -64,6 +63,18 @@ def code_version() -> str:
 
 
 NAN = float("nan")
+
+
+def variant_prompts(variant: Variant, judge: str) -> dict[str, str]:
+    """Template name -> sha256 of every prompt the variant's writer and judge render, read from
+    the template files (no writer or judge is built, so a cached result needs no LLM)."""
+    from digest.judges.llm import preset_prompts
+    from digest.judges.spec import MODEL_KINDS, JudgeSpec
+    from digest.write.llm import writer_prompt_versions
+
+    prompts = writer_prompt_versions(variant.prompts) if variant.writer == "llm" else {}
+    spec = JudgeSpec.parse(judge)
+    return {**prompts, **(preset_prompts(spec.kind) if spec.kind in MODEL_KINDS else {})}
 
 
 def result_key(inp: EvalInput, variant: Variant, judge: str, model: str | None,
@@ -185,24 +196,16 @@ class SuiteRunner:
         model = variant.model or self.default_model
         base: dict[str, Any] = {"variant": variant.name, "input": inp.id, "corpus": inp.corpus}
         notes: list[str] = []
-        try:  # building calls no model: an LLM writer or judge only loads its templates here
-            judge = self._judge(judge_name)
-            writer, verify = self.make_writer(variant), self.make_verify(variant)
-        except DigestError as exc:
-            result = InputResult(**base, key="", status="error", message=str(exc), notes=notes)
-            self.on_result(result)
-            return result
-        prompts = {**prompt_versions(writer), **prompt_versions(judge),
-                   **(prompt_versions(verify.judge) if verify is not None else {})}
-        key = result_key(inp, variant, judge_name, model, prompts)
+        key = result_key(inp, variant, judge_name, model, variant_prompts(variant, judge_name))
         cached = self._load(key)
         if cached is not None:  # keyed by content; reported under this suite's names
             cached = cached.model_copy(update={"variant": variant.name, "input": inp.id})
             self.on_result(cached)
-            return cached
+            return cached  # no LLM needed to read it back
         base["key"] = key
         try:
-            store = self._store(inp)  # built once, not timed
+            store, judge = self._store(inp), self._judge(judge_name)  # built once, not timed
+            writer, verify = self.make_writer(variant), self.make_verify(variant)
             started = time.perf_counter()
             briefing = build_briefing(store, topic=inp.topic, writer=writer, now=self.now,
                                       k=variant.k, verify=verify)
