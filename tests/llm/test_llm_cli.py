@@ -49,7 +49,9 @@ def test_cli_writes_a_cited_digest_with_usage_and_the_chosen_model(
     assert request.model == "qwen2.5:7b"
     shown = re.findall(r'<passage id="(P\d+)">', request.messages[1]["content"])
     sidecar = json.loads(out.with_suffix(".json").read_text())
-    assert len(shown) == len(sidecar["passages"]) >= 2
+    # the sidecar also holds any chunk "Where sources differ" quotes (found in the sources by
+    # our code for every writer), so the shown passages are a part of it
+    assert len(shown) >= 2 and set(shown) <= {p["id"] for p in sidecar["passages"]}
     assert sidecar["writer"] == "llm" and sidecar["model"] == "qwen2.5:7b"
     assert sidecar["usage"] == {"prompt_tokens": 2000, "completion_tokens": 150, "requests": 1,
                                 "estimated_cost_usd": None, "output_mode": "json_schema"}
@@ -72,7 +74,9 @@ def test_cli_timeout_fails_clearly_and_writes_no_file(
     result = brief(corpus_store_path, out, "Putin arrival in China")
     assert result.exit_code == 2
     message = " ".join(result.output.split())  # rich wraps long lines
-    assert "failed 3 attempts, last: no answer within the timeout" in message
+    # the streamed answer is abandoned at the timeout (never retried: the server would go on
+    # generating it), after two retried 429s; the advice fits a timeout
+    assert "no complete answer within 0.3 s" in message and "DIGEST_LLM_TIMEOUT" in message
     assert len(llm_env.requests) == 3
     assert list(tmp_path.glob("out*")) == []  # neither the digest nor its sidecar
 
@@ -98,7 +102,10 @@ def test_injection_passage_does_not_change_the_output_shape(
     assert [s["section"] for s in b["sentences"]][0] == "summary"
     assert all(s["citations"] for s in b["sentences"])
     headings = lambda p: [ln for ln in p.read_text().splitlines() if ln.startswith("#")]  # noqa: E731
-    assert [h.split()[0] for h in headings(plain)] == [h.split()[0] for h in headings(injected)]
+    known = {"## Where sources differ", "## Unverified sentences", "## Sources"}
+    for digest in (plain, injected):  # the same shape: a title, then only our own sections
+        first, *rest = headings(digest)
+        assert first.startswith("# ") and rest[-1] == "## Sources" and set(rest) <= known
 
 
 def test_cli_sums_usage_over_retries_and_repairs(
