@@ -9,7 +9,7 @@ report shows next to each sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,45 @@ class Judge(Protocol):
     def judge(self, claim: str, sources: list[str]) -> Judgement:
         """How likely ``sources`` (taken together) support ``claim``."""
         ...
+
+
+class JudgeWrapper:
+    """A judge around another (verbatim-first, cached…), transparent both ways: ``name`` and
+    ``threshold`` are the wrapped judge's, so thresholds, labels and calibration stay keyed as
+    before; any other attribute is read from, and set on, the wrapped judge unless the wrapper
+    class declares it. ``close()`` frees what the wrapped judge holds."""
+
+    def __init__(self, inner: Judge) -> None:
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self.inner.name = value
+
+    @property
+    def threshold(self) -> float:
+        return self.inner.threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self.inner.threshold = value
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr == "inner":  # not yet set (copy, pickle): never recurse
+            raise AttributeError(attr)
+        return getattr(self.inner, attr)
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        if attr == "inner" or hasattr(type(self), attr):
+            object.__setattr__(self, attr, value)
+        else:
+            setattr(self.inner, attr, value)
+
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from digest import __version__
-from digest.judges.base import Judge, Judgement
+from digest.judges.base import Judge, Judgement, JudgeWrapper
 
 KEY_VERSION = 1  # bump when what a judgement means changes without a version bump
 _FIELDS = frozenset(f.name for f in fields(Judgement))
@@ -87,37 +87,20 @@ def _decode(value: str) -> Judgement | None:
         return None
 
 
-class CachedJudge:
+class CachedJudge(JudgeWrapper):
     """``inner`` with its results kept in ``cache`` (a :class:`JudgeCache` or a file path).
 
     ``name`` and ``threshold`` are the wrapped judge's; other attributes are read from it.
     """
 
+    # declared on the class, so they are set on the wrapper, not on the wrapped judge
+    cache: JudgeCache = None  # type: ignore[assignment]
+    calls: int = 0
+
     def __init__(self, inner: Judge, cache: JudgeCache | Path) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache if isinstance(cache, JudgeCache) else JudgeCache(cache)
         self.calls = 0  # items the wrapped judge was asked about (cache misses)
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self.inner.name = value
-
-    @property
-    def threshold(self) -> float:
-        return self.inner.threshold
-
-    @threshold.setter
-    def threshold(self, value: float) -> None:
-        self.inner.threshold = value
-
-    def __getattr__(self, attr: str) -> Any:
-        if attr == "inner":  # not yet set (copy, pickle): never recurse
-            raise AttributeError(attr)
-        return getattr(self.inner, attr)
 
     def key(self, claim: str, sources: list[str]) -> str:
         basis = json.dumps([claim, sources, judge_identity(self.inner)], sort_keys=True)
@@ -145,7 +128,5 @@ class CachedJudge:
 
     def close(self) -> None:
         """Free what the wrapped judge holds (a model session) and the cache's connection."""
-        close = getattr(self.inner, "close", None)
-        if close is not None:
-            close()
+        super().close()
         self.cache.close()

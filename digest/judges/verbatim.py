@@ -17,9 +17,8 @@ lead sentence, a verbatim copy, at 0.61 < 0.65). :class:`VerbatimFirst` wraps an
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
-from digest.judges.base import Judge, Judgement
+from digest.judges.base import Judge, Judgement, JudgeWrapper
 from digest.judges.copies import normalise, normalised, strip_markers, verbatim_match
 from digest.judges.explain import reason_for
 from digest.judges.rolecheck import edited_fact, role_error
@@ -36,7 +35,7 @@ __all__ = [
 ]
 
 
-class VerbatimFirst:
+class VerbatimFirst(JudgeWrapper):
     """Any judge, with verbatim sentences settled before it is asked (see the module doc).
 
     ``name`` and ``threshold`` are the wrapped judge's, so thresholds, labels and calibration
@@ -47,43 +46,8 @@ class VerbatimFirst:
     role_check: bool = True  # declared here so that setting it stays on the wrapper
 
     def __init__(self, inner: Judge, *, role_check: bool = True) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.role_check = role_check
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @name.setter
-    def name(self, value: str) -> None:
-        self.inner.name = value
-
-    @property
-    def threshold(self) -> float:
-        return self.inner.threshold
-
-    @threshold.setter
-    def threshold(self, value: float) -> None:
-        self.inner.threshold = value
-
-    def __getattr__(self, attr: str) -> Any:
-        if attr == "inner":  # not yet set (copy, pickle): never recurse
-            raise AttributeError(attr)
-        return getattr(self.inner, attr)
-
-    def __setattr__(self, attr: str, value: Any) -> None:
-        """Set on the wrapped judge what is not the wrapper's own (its ``name``, an LLM
-        judge's ``ask``), so the wrapper stays transparent both ways."""
-        if attr == "inner" or hasattr(type(self), attr):
-            object.__setattr__(self, attr, value)
-        else:
-            setattr(self.inner, attr, value)
-
-    def close(self) -> None:
-        """Free what the wrapped judge holds (the trained judge's ONNX session), if anything."""
-        close = getattr(self.inner, "close", None)
-        if close is not None:
-            close()
 
     def judge(self, claim: str, sources: list[str]) -> Judgement:
         found = verbatim_match(claim, sources)
