@@ -13,8 +13,9 @@ one such dependency and says when the digest itself supplies the antecedent:
   in the digest ("The ministerial meeting comes as …");
 * ``name``: "Mr./Ms./Dr. X", or a bare surname as a speaker, before the digest has named X in
   full ("Priya Raman", "President Xi");
-* ``relative time``: "days later", "the next day", "this week", "earlier this month" — later
-  than what, which week? never resolved: the article's own dateline is not in the digest
+* ``relative time``: "days later", "the next day", "this week", "earlier this month",
+  "that year" — later than what, which week? never resolved: the article's own dateline is
+  not in the digest
   ("next month", "last year" are left alone: a digest's date places them well enough);
 * ``demonstrative``: "this northern port city", "these talks" inside a sentence — never
   resolved ("this" points at the article's previous sentence);
@@ -95,7 +96,8 @@ _RELATIVE = re.compile(
     r"|the (?:next|following|previous) (?:day|week|month|morning)"
     r"|the day (?:before|after)(?!\s+(?:the|a|his|her|its|their|[A-Z]))"
     r"|(?:(?:earlier|later) )?(?:this|next|last) (?:week|weekend)(?:'s)?"
-    r"|(?:earlier|later) this (?:week|month))\b", re.IGNORECASE)
+    r"|(?:earlier|later) this (?:week|month)"
+    r"|(?:that|the same) (?:year|month|week|morning|day))\b", re.IGNORECASE)
 _DEMONSTRATIVE = re.compile(
     r"(?<!^)\b(this|these|those)\s+((?:[a-z][a-z-]*\s+){0,3}?"
     r"(?:city|port|town|capital|country|nation|region|province|place|visit|trip|meeting"

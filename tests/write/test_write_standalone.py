@@ -37,6 +37,9 @@ SURNAMES = full_names([RAMAN_INTRO, "Russian President Vladimir Putin met Xi Jin
         ("This week the foreign ministers of the SCO met in Tianjin for two days.",
          "relative time"),
         ("Ministers held meetings in this northern port city on Monday.", "demonstrative"),
+        # which year? (shipped in the sample brief before this rule)
+        ("Mr. Xi made a state visit to Moscow in May of that year for commemorations.",
+         "relative time"),
     ],
 )
 def test_each_context_free_rule_flags_its_case(text: str, rule: str) -> None:
