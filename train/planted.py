@@ -36,6 +36,7 @@ from pathlib import Path
 
 from digest.judges import text as tx
 from digest.judges.features import split_windows_sentences
+from digest.judges.rolecheck import exchanged
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "seeds" / "corpus"
@@ -161,22 +162,17 @@ def _from_to(sentence: str) -> str | None:
 def _roles(sentence: str) -> str | None:
     """The first two different places or people of the sentence exchanged (who did what to
     whom, which event happened where)."""
-    found = [
-        m for m in re.finditer(r"\b(" + "|".join(sorted({*_PLACES, *_PEOPLE})) + r")\b", sentence)
-    ]
-    pair = next(
+    found = list(
+        re.finditer(r"\b(" + "|".join(sorted({*_PLACES, *_PEOPLE})) + r")\b", sentence))
+    pair = _first_pair(found)
+    return exchanged(sentence, *pair) if pair else None
+
+
+def _first_pair(found: list[re.Match[str]]) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The first two matches with different text, in sentence order."""
+    return next(
         ((a, b) for i, a in enumerate(found) for b in found[i + 1 :] if a.group(0) != b.group(0)),
         None,
-    )
-    if pair is None:
-        return None
-    a, b = pair
-    return (
-        sentence[: a.start()]
-        + b.group(0)
-        + sentence[a.end() : b.start()]
-        + a.group(0)
-        + sentence[b.end() :]
     )
 
 
@@ -184,25 +180,9 @@ def _values(sentence: str) -> str | None:
     """Two different weekdays, or two different plain numbers, exchanged: which date or figure
     belongs to which event."""
     for pattern in (r"\b(?:" + "|".join(_DAYS) + r")\b", r"(?<![\w.,$])\d+(?![\w.,]\d)"):
-        found = list(re.finditer(pattern, sentence))
-        pair = next(
-            (
-                (a, b)
-                for i, a in enumerate(found)
-                for b in found[i + 1 :]
-                if a.group(0) != b.group(0)
-            ),
-            None,
-        )
+        pair = _first_pair(list(re.finditer(pattern, sentence)))
         if pair:
-            a, b = pair
-            return (
-                sentence[: a.start()]
-                + b.group(0)
-                + sentence[a.end() : b.start()]
-                + a.group(0)
-                + sentence[b.end() :]
-            )
+            return exchanged(sentence, *pair)
     return None
 
 

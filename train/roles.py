@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable
 
 from digest.judges import text as tx
+from digest.judges.rolecheck import exchanged
 
 _SPEECH = r"(?:said|says|told reporters|added|noted|argued|wrote|warned|explained)"
 _NAME = r"(?:(?:Mr|Ms|Mrs|Dr|Gen)\.\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}"
@@ -117,13 +118,7 @@ def swap_values(sentence: str, rng: random.Random) -> str | None:
     if not options:
         return None
     a, b = rng.choice(options)
-    return (
-        sentence[: a.start()]
-        + b.group(0)
-        + sentence[a.end() : b.start()]
-        + a.group(0)
-        + sentence[b.end() :]
-    )
+    return exchanged(sentence, a, b)
 
 
 _FROM_TO = re.compile(

@@ -69,7 +69,9 @@ def _names(text: str, limit: int | None = MAX_NAMES) -> list[re.Match[str]]:
     return sorted(out, key=lambda m: (m.start(), -m.end()))[:limit]
 
 
-def _exchanged(text: str, a: re.Match[str], b: re.Match[str]) -> str:
+def exchanged(text: str, a: re.Match[str], b: re.Match[str]) -> str:
+    """``text`` with the spans of ``a`` and ``b`` (``a`` first) exchanged: the one exchange the
+    role check undoes and the training and planted-error generators make."""
     return text[: a.start()] + b.group(0) + text[a.end() : b.start()] + a.group(0) + text[b.end() :]
 
 
@@ -99,7 +101,7 @@ def role_error(claim: str, sources: list[str]) -> RoleError | None:
                     continue  # "Putin" and "Vladimir Putin" are one person
                 if not could_be_copied(a, b):
                     continue
-                hit = verbatim_match(_exchanged(text, a, b), sources)
+                hit = verbatim_match(exchanged(text, a, b), sources)
                 if hit is not None:
                     what = f"{b.group(0)} where the sentence has {a.group(0)}, and the reverse"
                     return RoleError(hit.source, hit.start, hit.end, what)
